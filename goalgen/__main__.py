@@ -1,0 +1,3 @@
+from goalgen.cli import main
+
+raise SystemExit(main())
