@@ -1,0 +1,130 @@
+"""Tracing settings, read from the environment once and changeable with ``configure``.
+
+``TRACING_ENABLED`` (default true), ``TRACE_SAMPLE_RATE`` (0.0-1.0, default 1.0),
+``TRACING_OUTPUT`` (stderr | stdout | a file path | otlp | none), ``TRACING_SERVICE_NAME``
+(falls back to ``OTEL_SERVICE_NAME``), ``TRACING_RECORD_CONTENT`` (default false: user text in
+metadata such as ``message`` is not written).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import warnings
+from typing import Any
+
+from frmk.utils.tracing.sinks import FileSink, Sink, sink_for
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class Settings:
+    """The live settings. The span path reads these attributes directly."""
+
+    __slots__ = ("enabled", "sample_rate", "service", "sink", "record_content")
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self.sample_rate = 1.0
+        self.service = "unknown_service"
+        self.sink: Sink = sink_for("none")
+        self.record_content = False
+
+
+settings = Settings()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    warnings.warn(f"{name}={raw!r} is not a boolean; using {default}", stacklevel=3)
+    return default
+
+
+def _env_rate() -> float:
+    raw = os.environ.get("TRACE_SAMPLE_RATE")
+    if raw is None or not raw.strip():
+        return 1.0
+    try:
+        rate = float(raw)
+    except ValueError:
+        warnings.warn(f"TRACE_SAMPLE_RATE={raw!r} is not a number; using 1.0", stacklevel=3)
+        return 1.0
+    return _clamp(rate)
+
+
+def _clamp(rate: float) -> float:
+    if not 0.0 <= rate <= 1.0:
+        warnings.warn(f"sample rate {rate} is outside 0.0-1.0; clamped", stacklevel=4)
+    return min(1.0, max(0.0, rate))
+
+
+def _default_service() -> str:
+    name = os.environ.get("TRACING_SERVICE_NAME") or os.environ.get("OTEL_SERVICE_NAME")
+    if name:
+        return name
+    prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    prog = prog[:-3] if prog.endswith(".py") else prog
+    return prog or "unknown_service"
+
+
+def configure(
+    *,
+    output: str | Sink | None = None,
+    sample_rate: float | None = None,
+    enabled: bool | None = None,
+    service: str | None = None,
+    record_content: bool | None = None,
+) -> Settings:
+    """Re-read the environment, then apply the given overrides. Returns the live settings.
+
+    The previous sink is flushed and closed. ``output`` may be a sink object (e.g. ``MemorySink``).
+    """
+    old = settings.sink
+    settings.enabled = _env_bool("TRACING_ENABLED", True) if enabled is None else enabled
+    settings.sample_rate = _env_rate() if sample_rate is None else _clamp(float(sample_rate))
+    settings.service = service or _default_service()
+    settings.record_content = (
+        _env_bool("TRACING_RECORD_CONTENT", False) if record_content is None else record_content
+    )
+    if output is None:
+        output = os.environ.get("TRACING_OUTPUT", "stderr")
+    settings.sink = sink_for(output) if isinstance(output, str) else output
+    if old is not settings.sink:
+        try:
+            old.close()
+        except Exception:
+            pass
+    return settings
+
+
+def flush() -> None:
+    """Write out buffered spans now (also done at exit and twice a second)."""
+    try:
+        settings.sink.flush()
+    except Exception:
+        pass
+
+
+def stats() -> dict[str, Any]:
+    """How many spans the current sink wrote and dropped."""
+    sink = settings.sink
+    return {"written": sink.written, "dropped": sink.dropped, "sink": type(sink).__name__}
+
+
+def _after_fork() -> None:
+    if isinstance(settings.sink, FileSink):
+        settings.sink.after_fork()
+
+
+atexit.register(lambda: settings.sink.close())
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
