@@ -1,0 +1,25 @@
+"""Run every benchmark in this folder, one after another, and fail if any misses its target.
+
+Each benchmark measures its anchor (the OpenTelemetry SDK, OpenTelemetry's FastAPI
+instrumentation) in the same run and prints the ratio; none is a timed test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    status = 0
+    for script in sorted(HERE.glob("bench_*.py")):
+        print(f"== {script.stem}", flush=True)
+        status |= subprocess.call([sys.executable, str(script)])
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
