@@ -47,3 +47,13 @@ class Rewrite:
     @property
     def changed_targets(self) -> list[Target]:
         return [t for t in self.targets if t.action in ("added", "removed")]
+
+
+# Every line the tool inserts (or touches, for client arguments) ends with this comment. It is how
+# ``--remove`` tells the tool's tracing from tracing a person wrote, survives formatters (black
+# and ruff keep trailing comments on their line) and is plain to see in a review diff.
+MARKER = "# goalgen: instrument"
+
+
+class UnparsableSource(ValueError):
+    """The code parses with LibCST but not with this Python's ``ast`` (e.g. newer syntax)."""

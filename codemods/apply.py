@@ -1,0 +1,297 @@
+"""Carry a :class:`~codemods.plan.Plan` out on a LibCST tree, touching nothing else.
+
+The walk visits statements only (module, class and function bodies and the suites of compound
+statements), naming functions exactly as :mod:`codemods.scan` does, so it finds planned targets
+without LibCST metadata. Expressions are visited only in scopes that have planned call edits.
+Every inserted line ends with :data:`~codemods.base.MARKER`; snippets are parsed with the
+module's own config so indentation and line endings match the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codemods.base import MARKER
+from codemods.imports import cst_dotted_name
+from codemods.plan import CallEdit, FuncEdit, Plan
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def mark(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:
+    """Append the marker comment to a line's trailing whitespace."""
+    if ws.comment is None:
+        return ws.with_changes(
+            whitespace=cst.SimpleWhitespace(ws.whitespace.value + "  "), comment=cst.Comment(MARKER)
+        )
+    return ws.with_changes(comment=cst.Comment(f"{ws.comment.value}  {MARKER}"))
+
+
+def mark_statement(stmt: cst.CSTNode) -> cst.CSTNode:
+    """Put the marker on the line that ends ``stmt`` (or its header, for compound ones)."""
+    if isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+        return stmt.with_changes(trailing_whitespace=mark(stmt.trailing_whitespace))
+    if isinstance(stmt, cst.Match):
+        return stmt.with_changes(whitespace_after_colon=mark(stmt.whitespace_after_colon))
+    body = stmt.body
+    if isinstance(body, cst.IndentedBlock):
+        return stmt.with_changes(body=body.with_changes(header=mark(body.header)))
+    return stmt.with_changes(body=body.with_changes(trailing_whitespace=mark(body.trailing_whitespace)))
+
+
+def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
+    """``f(a)`` -> ``f(a, keyword=value)``, keeping a multi-line call's layout."""
+    new = cst.Arg(value=value, keyword=cst.Name(keyword), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+    ))  # fmt: skip
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new])
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):  # trailing comma: the new arg takes over its layout
+        between = args[-2].comma if len(args) > 1 else None
+        if not isinstance(between, cst.Comma):
+            between = cst.Comma(whitespace_after=call.whitespace_before_args)
+        args[-1] = last.with_changes(comma=between)
+        args.append(new.with_changes(comma=last.comma))
+    else:
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(new)
+    return call.with_changes(args=args)
+
+
+class _CallEditor(cst.CSTTransformer):
+    """Apply kwarg edits to the planned calls of one statement; report wraps and inserts."""
+
+    def __init__(self, edits: dict[tuple[str, int], CallEdit], counts: dict[str, int], applier):
+        self.edits = edits
+        self.counts = counts
+        self.applier = applier
+        self.hits: dict[int, CallEdit] = {}
+        self.triggered: list[CallEdit] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        text = cst_dotted_name(node.func)
+        if text is None:
+            return
+        ordinal = self.counts.get(text, 0)
+        self.counts[text] = ordinal + 1
+        edit = self.edits.get((text, ordinal))
+        if edit is not None:
+            self.hits[id(node)] = edit
+            self.triggered.append(edit)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        edit = self.hits.get(id(original))
+        if edit is None or edit.action != "kwarg":
+            return updated
+        self.applier.needed.add(edit.value)
+        value = cst.parse_expression(f"{edit.value}()", config=self.applier.config)
+        return append_kwarg(updated, edit.keyword, value)
+
+
+_HEADER_FIELDS: dict[type, tuple[str, ...]] = {
+    cst.If: ("test",),
+    cst.While: ("test",),
+    cst.For: ("target", "iter"),
+    cst.With: ("items",),
+    cst.Match: ("subject",),
+}
+
+
+class Applier:
+    """One pass over a module's statements; see the module docstring."""
+
+    def __init__(self, plan: Plan, module: cst.Module) -> None:
+        self.plan = plan
+        self.config = module.config_for_parsing
+        self.nl = module.default_newline
+        self.indent = module.default_indent
+        self.seen: dict[str, int] = {}
+        self.counts: dict[str, dict[str, int]] = {}
+        self.needed: set[str] = set()  # runtime names the inserted code uses
+        self._templates: dict[str, cst.CSTNode] = {}
+
+    def _template(self, kind: str) -> cst.CSTNode:
+        """Parsed once per module (parsing a snippet costs far more than copying one)."""
+        node = self._templates.get(kind)
+        if node is None:
+            nl, indent = self.nl, self.indent
+            if kind == "decorator":
+                text = f"@trace_span(_)  {MARKER}{nl}def _():{nl}{indent}pass{nl}"
+                node = cst.parse_statement(text, config=self.config).decorators[0]
+            else:
+                text = f"with TraceSpan(_):  {MARKER}{nl}{indent}pass{nl}"
+                node = cst.parse_statement(text, config=self.config)
+            self._templates[kind] = node
+        return node
+
+    @staticmethod
+    def _with_span(call: cst.Call, span: str) -> cst.Call:
+        return call.with_changes(args=[call.args[0].with_changes(value=cst.SimpleString(quote(span)))])
+
+    def run(self, module: cst.Module) -> cst.Module:
+        body = self._stmts(module.body, ("", "module", ""))
+        return module if body is None else module.with_changes(body=body)
+
+    # -- naming (mirrors codemods.scan) ----------------------------------------------------
+    def _child(self, scope: tuple[str, str, str], name: str, kind: str) -> tuple[str, str, str]:
+        _, scope_kind, qualname = scope
+        if scope_kind == "module":
+            child = name
+        elif scope_kind == "class":
+            child = f"{qualname}.{name}"
+        else:
+            child = f"{qualname}.<locals>.{name}"
+        n = self.seen.get(child, 0)
+        self.seen[child] = n + 1
+        return (f"{child}#{n}", kind, child)
+
+    # -- statements --------------------------------------------------------------------
+    def _stmts(self, stmts: Sequence[cst.BaseStatement], scope) -> list | None:
+        """New statement list, or None when nothing changed."""
+        out: list[cst.BaseStatement] = []
+        changed = False
+        for stmt in stmts:
+            new = self._stmt(stmt, scope)
+            if len(new) != 1 or new[0] is not stmt:
+                changed = True
+            out.extend(new)
+        return out if changed else None
+
+    def _stmt(self, stmt: cst.BaseStatement, scope) -> list[cst.BaseStatement]:
+        if isinstance(stmt, cst.FunctionDef):
+            inner = self._child(scope, stmt.name.value, "function")
+            node = self._with_suite(stmt, "body", inner)
+            edit = self.plan.funcs.get(inner[0])
+            return [self._trace(node, edit) if edit else node]
+        if isinstance(stmt, cst.ClassDef):
+            inner = self._child(scope, stmt.name.value, "class")
+            return [self._with_suite(stmt, "body", inner)]
+        edits = self.plan.calls.get(scope[0])
+        if isinstance(stmt, cst.SimpleStatementLine):
+            return self._simple(stmt, scope, edits) if edits else [stmt]
+        node: cst.CSTNode = stmt
+        triggered: list[CallEdit] = []
+        if edits:
+            for name in _HEADER_FIELDS.get(type(stmt), ()):
+                value = getattr(node, name)
+                editor = _CallEditor(edits, self.counts.setdefault(scope[0], {}), self)
+                new_value = (
+                    [v.visit(editor) for v in value] if isinstance(value, Sequence) else value.visit(editor)
+                )
+                if editor.hits:
+                    node = node.with_changes(**{name: new_value})
+                    triggered += editor.triggered
+        node = self._suites(node, scope)
+        if any(e.action == "kwarg" for e in triggered):
+            node = mark_statement(node)
+        return [node]
+
+    def _suites(self, node: cst.CSTNode, scope) -> cst.CSTNode:
+        """Recurse into every suite of a compound statement, in source order."""
+        if hasattr(node, "body") and isinstance(node.body, cst.BaseSuite):
+            node = self._with_suite(node, "body", scope)
+        if isinstance(node, cst.Match):
+            cases = [self._with_suite(case, "body", scope) for case in node.cases]
+            if any(a is not b for a, b in zip(cases, node.cases, strict=True)):
+                node = node.with_changes(cases=cases)
+        if isinstance(node, cst.Try | cst.TryStar):
+            handlers = [self._with_suite(h, "body", scope) for h in node.handlers]
+            if any(a is not b for a, b in zip(handlers, node.handlers, strict=True)):
+                node = node.with_changes(handlers=handlers)
+        orelse = getattr(node, "orelse", None)
+        if isinstance(orelse, cst.If):
+            new = self._stmt(orelse, scope)[0]
+            if new is not orelse:
+                node = node.with_changes(orelse=new)
+        elif isinstance(orelse, cst.Else):
+            new = self._with_suite(orelse, "body", scope)
+            if new is not orelse:
+                node = node.with_changes(orelse=new)
+        final = getattr(node, "finalbody", None)
+        if isinstance(final, cst.Finally):
+            new = self._with_suite(final, "body", scope)
+            if new is not final:
+                node = node.with_changes(finalbody=new)
+        return node
+
+    def _with_suite(self, node, field: str, scope):
+        suite = getattr(node, field)
+        if isinstance(suite, cst.IndentedBlock):
+            body = self._stmts(suite.body, scope)
+            if body is None:
+                return node
+            return node.with_changes(**{field: suite.with_changes(body=body)})
+        edits = self.plan.calls.get(scope[0])
+        if not edits:  # a one-line suite `if x: y()`: only client arguments can change here
+            return node
+        editor = _CallEditor(edits, self.counts.setdefault(scope[0], {}), self)
+        new_suite = suite.visit(editor)
+        if not any(e.action == "kwarg" for e in editor.triggered):
+            return node
+        return node.with_changes(**{field: mark_statement(new_suite)})
+
+    def _simple(self, stmt: cst.SimpleStatementLine, scope, edits) -> list[cst.BaseStatement]:
+        editor = _CallEditor(edits, self.counts.setdefault(scope[0], {}), self)
+        new = stmt.visit(editor)
+        if not editor.triggered:
+            return [stmt]
+        if any(e.action == "kwarg" for e in editor.triggered):
+            new = mark_statement(new)
+        out: list[cst.BaseStatement] = [new]
+        for edit in editor.triggered:
+            if edit.action == "wrap":
+                out = [self._wrap(out, edit.span)]
+            elif edit.action == "after":
+                self.needed.add("TraceContextMiddleware")
+                text = f"{edit.statement}  {MARKER}{self.nl}"
+                out.append(cst.parse_statement(text, config=self.config))
+        return out
+
+    # -- tracing a function --------------------------------------------------------------
+    def _wrap(self, stmts: list[cst.BaseStatement], span: str) -> cst.With:
+        """``with TraceSpan(span):  # marker`` around ``stmts``; their leading lines go first."""
+        self.needed.add("TraceSpan")
+        with_node = self._template("with")
+        item = with_node.items[0]
+        with_node = with_node.with_changes(
+            items=[item.with_changes(item=self._with_span(item.item, span))]
+        )
+        first = stmts[0]
+        stmts = [first.with_changes(leading_lines=()), *stmts[1:]]
+        return with_node.with_changes(
+            leading_lines=first.leading_lines, body=with_node.body.with_changes(body=stmts)
+        )
+
+    def _trace(self, func: cst.FunctionDef, edit: FuncEdit) -> cst.FunctionDef:
+        body = func.body
+        if edit.block and isinstance(body, cst.IndentedBlock):
+            stmts = list(body.body)
+            doc = stmts[:1] if stmts and _is_docstring(stmts[0]) else []
+            rest = stmts[len(doc) :]
+            if rest:
+                with_node = self._wrap(rest, edit.span)
+                # The body keeps its own first leading lines (comments right under the def).
+                with_node = with_node.with_changes(leading_lines=())
+                inner = list(with_node.body.body)
+                inner[0] = inner[0].with_changes(leading_lines=rest[0].leading_lines)
+                with_node = with_node.with_changes(body=with_node.body.with_changes(body=inner))
+                return func.with_changes(body=body.with_changes(body=[*doc, with_node]))
+        self.needed.add("trace_span")
+        decorator = self._template("decorator")
+        decorator = decorator.with_changes(decorator=self._with_span(decorator.decorator, edit.span))
+        return func.with_changes(decorators=[*func.decorators, decorator])
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )

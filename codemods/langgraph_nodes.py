@@ -1,0 +1,124 @@
+"""LangGraph nodes: functions and methods passed to ``add_node(...)``.
+
+Handles ``add_node("name", fn)``, ``add_node(fn)``, ``add_node(node="name", action=fn)`` and
+``add_node(node=fn)``; ``fn`` may be a function nested in the same function (as in test suites),
+a module function, ``self.method``, ``Class.method`` or a function imported from another project
+module — then the index tells that module, which decorates it where it lives. The span is
+``langgraph.node.<name>``, or ``langgraph.node.<function name>`` when the function is registered
+under several names. Lambdas, ``functools.partial(...)``, ``RunnableLambda(...)``, instances and
+functions from outside the project are reported as skipped::
+
+    def plan(state):                          @trace_span("langgraph.node.planner")  # goalgen: instrument
+        return {"step": 1}              ->    def plan(state):
+                                                  return {"step": 1}
+    builder.add_node("planner", plan)
+                                              builder.add_node("planner", plan)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from codemods.imports import dotted_name
+from codemods.plan import Context, register
+from codemods.scan import CallInfo, ModuleScan, Scope, lookup_function
+
+
+def registration(call: ast.Call) -> tuple[str | None, ast.expr | None]:
+    """``(literal node name or None, the node expression)`` of an ``add_node`` call."""
+    keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    first = positional[0] if positional else keywords.get("node")
+    action = positional[1] if len(positional) > 1 else keywords.get("action")
+    is_name = isinstance(first, ast.Constant) and isinstance(first.value, str)
+    if action is None:
+        return (None, None) if is_name or first is None else (None, first)
+    return (first.value if is_name else None), action
+
+
+def _class_scope(scan: ModuleScan, scope_key: str) -> Scope | None:
+    scope: Scope | None = scan.scopes[scope_key]
+    while scope is not None and scope.kind != "class":
+        scope = scope.parent
+    return scope
+
+
+def _method(scope: Scope | None, name: str) -> str | None:
+    hits = scope.defs.get(name) if scope is not None else None
+    return hits[-1][1] if hits else None
+
+
+def _local_class(scan: ModuleScan, qualname: str) -> Scope | None:
+    keys = [c.key for c in scan.classes.values() if c.qualname == qualname]
+    return scan.scopes[keys[-1]] if keys else None
+
+
+def resolve_node(scan: ModuleScan, call: CallInfo, expr: ast.expr) -> tuple[str, str]:
+    """("local", key) | ("import", qualified) | ("skip", reason) for a node expression."""
+    if isinstance(expr, ast.Lambda):
+        return "skip", "lambda"
+    if isinstance(expr, ast.Call):
+        return "skip", f"built by a call ({dotted_name(expr.func) or 'expression'}(...))"
+    text = dotted_name(expr)
+    if text is None:
+        return "skip", "not a function"
+    head, _, rest = text.partition(".")
+    if not rest:
+        key = lookup_function(scan, call.scope_key, text, call.line)
+        if key is not None:
+            return "local", key
+        if text in scan.imports.names:
+            return "import", scan.imports.resolve(text)
+        return "skip", "not a function defined in this project"
+    if head in ("self", "cls") and "." not in rest:
+        key = _method(_class_scope(scan, call.scope_key), rest)
+        return ("local", key) if key else ("skip", "method not defined in the class")
+    if head in scan.imports.names:
+        return "import", scan.imports.resolve(text)
+    owner, _, attr = text.rpartition(".")
+    key = _method(_local_class(scan, owner), attr)
+    return ("local", key) if key else ("skip", "bound method of an object")
+
+
+def foreign_node_refs(scan: ModuleScan) -> list[tuple[str, str]]:
+    """``(qualified function, node name or "")`` for nodes imported from other modules."""
+    refs = []
+    for call in scan.calls_named("add_node"):
+        name, expr = registration(call.node)
+        if expr is None:
+            continue
+        how, what = resolve_node(scan, call, expr)
+        if how == "import":
+            refs.append((what, name or ""))
+    return refs
+
+
+@register("node")
+def trace_langgraph_nodes(ctx: Context) -> None:
+    scan, index = ctx.scan, ctx.index
+    names: dict[str, set[str]] = {}
+    for call in scan.calls_named("add_node"):
+        name, expr = registration(call.node)
+        if expr is None:
+            continue
+        how, what = resolve_node(scan, call, expr)
+        label = ast.unparse(expr)[:60]
+        if how == "local":
+            names.setdefault(what, set()).add(name or scan.funcs[what].name)
+        elif how == "skip":
+            ctx.skip("node", label, call.line, what)
+        else:
+            hit = index.split(index.resolve(what))
+            if hit is None:
+                ctx.skip("node", label, call.line, f"imported from outside the project ({what})")
+            elif hit[1] not in index.modules[hit[0]].functions:
+                ctx.skip("node", label, call.line, "not a function defined in this project")
+    top = scan.scopes[""].defs
+    for func_name, registered in index.foreign_nodes(scan.module).items():
+        if func_name in top:
+            names.setdefault(top[func_name][-1][1], set()).update(registered)
+    for key in sorted(names, key=lambda k: scan.funcs[k].line):
+        func = scan.funcs[key]
+        registered = names[key]
+        node_name = next(iter(registered)) if len(registered) == 1 else func.name
+        ctx.trace_function(func, "node", f"langgraph.node.{node_name}")

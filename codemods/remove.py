@@ -1,0 +1,258 @@
+"""``--remove``: take out exactly what ``instrument`` inserted, found by its marker comment.
+
+Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a person wrote stays:
+
+- a ``@trace_span(...)  # goalgen: instrument`` decorator is dropped;
+- a ``with TraceSpan(...):  # goalgen: instrument`` block is replaced by its body (a traced
+  function body, or a wrapped mapper call);
+- an ``app.add_middleware(TraceContextMiddleware)  # goalgen: instrument`` line is deleted;
+- on any other marked line the client arguments the tool appends
+  (``event_hooks=httpx_event_hooks()`` / ``trace_configs=aiohttp_trace_configs()``, always the
+  last argument) are dropped and the marker is taken off the comment.
+
+Runtime imports are removed afterwards when nothing uses them any more. Instrument followed by
+remove gives back the original bytes. Needs no index: it reads only the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codemods.base import MARKER, Target
+from codemods.imports import cst_dotted_name, remove_runtime_imports, used_names
+
+CLIENT_ARGS = {"event_hooks": "httpx_event_hooks", "trace_configs": "aiohttp_trace_configs"}
+SPAN_KINDS = (("bot.", "bot"), ("api.", "api"), ("agent.", "agent"), ("langgraph.node.", "node"))
+
+
+def span_kind(span: str) -> str:
+    for prefix, kind in SPAN_KINDS:
+        if span.startswith(prefix):
+            return kind
+    return "mapper" if span.startswith("mapper.") else "node"
+
+
+def _is_marked(ws: cst.TrailingWhitespace) -> bool:
+    return ws.comment is not None and (
+        ws.comment.value == MARKER or ws.comment.value.endswith("  " + MARKER)
+    )
+
+
+def _unmark(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:
+    text = ws.comment.value
+    if text == MARKER:
+        spaces = ws.whitespace.value
+        return ws.with_changes(whitespace=cst.SimpleWhitespace(spaces[:-2]), comment=None)
+    return ws.with_changes(comment=cst.Comment(text[: -len(MARKER) - 2]))
+
+
+def _span_of(call: cst.BaseExpression, name: str) -> str | None:
+    """The span literal of ``name("span")`` (trace_span / TraceSpan under any spelling)."""
+    if not isinstance(call, cst.Call):
+        return None
+    callee = cst_dotted_name(call.func) or ""
+    if callee.rpartition(".")[2] != name or not call.args:
+        return None
+    first = call.args[0].value
+    return first.evaluated_value if isinstance(first, cst.SimpleString) else ""
+
+
+class _ArgStripper(cst.CSTTransformer):
+    def __init__(self) -> None:
+        self.removed: list[str] = []
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        args = list(updated.args)
+        if not args or args[-1].keyword is None:
+            return updated
+        last = args[-1]
+        value_name = CLIENT_ARGS.get(last.keyword.value)
+        if not (
+            value_name
+            and isinstance(last.value, cst.Call)
+            and not last.value.args
+            and cst_dotted_name(last.value.func) == value_name
+        ):
+            return updated
+        self.removed.append(value_name)
+        if len(args) == 1:
+            return updated.with_changes(args=[])
+        args[-2] = args[-2].with_changes(comma=last.comma)
+        return updated.with_changes(args=args[:-1])
+
+
+class Remover:
+    """One pass over a module's statements; records a Target for every removal, in order."""
+
+    def __init__(self) -> None:
+        self.targets: list[Target] = []
+        self.names: set[str] = set()  # runtime names whose uses were removed
+        self.scope: list[tuple[str, str]] = []  # (name, "function" | "class")
+
+    def _found(self, kind: str, name: str, span: str) -> None:
+        self.targets.append(Target(kind, name, span, 0, "removed"))
+
+    def run(self, module: cst.Module) -> cst.Module:
+        body = self._stmts(module.body)
+        return module if body is None else module.with_changes(body=body)
+
+    def _stmts(self, stmts: Sequence[cst.BaseStatement]) -> list | None:
+        out: list[cst.BaseStatement] = []
+        changed = False
+        for stmt in stmts:
+            new = self._stmt(stmt)
+            if len(new) != 1 or new[0] is not stmt:
+                changed = True
+            out.extend(new)
+        return out if changed else None
+
+    def _qual(self, name: str = "") -> str:
+        """``__qualname__``-style name, as codemods.scan spells it."""
+        parts: list[str] = []
+        for scope_name, kind in self.scope:
+            parts.append(scope_name)
+            if kind == "function":
+                parts.append("<locals>")
+        if name:
+            parts.append(name)
+        elif parts and parts[-1] == "<locals>":
+            parts.pop()
+        return ".".join(parts) or "<module>"
+
+    def _stmt(self, stmt: cst.BaseStatement) -> list[cst.BaseStatement]:
+        if isinstance(stmt, cst.FunctionDef):
+            kept = []
+            for dec in stmt.decorators:
+                span = _span_of(dec.decorator, "trace_span")
+                if span is not None and _is_marked(dec.trailing_whitespace):
+                    self._found(span_kind(span), self._qual(stmt.name.value), span)
+                    self.names.add("trace_span")
+                else:
+                    kept.append(dec)
+            if len(kept) != len(stmt.decorators):
+                stmt = stmt.with_changes(decorators=kept)
+            self.scope.append((stmt.name.value, "function"))
+            try:
+                return [self._suites(stmt)]
+            finally:
+                self.scope.pop()
+        if isinstance(stmt, cst.ClassDef):
+            self.scope.append((stmt.name.value, "class"))
+            try:
+                return [self._suites(stmt)]
+            finally:
+                self.scope.pop()
+        if isinstance(stmt, cst.With) and isinstance(stmt.body, cst.IndentedBlock):
+            span = _span_of(stmt.items[0].item, "TraceSpan")
+            if span is not None and _is_marked(stmt.body.header):
+                self._found(span_kind(span), self._qual(), span)
+                self.names.add("TraceSpan")
+                inner = list(stmt.body.body)
+                inner[0] = inner[0].with_changes(
+                    leading_lines=[*stmt.leading_lines, *inner[0].leading_lines]
+                )
+                out: list[cst.BaseStatement] = []
+                for child in inner:
+                    out.extend(self._stmt(child))
+                return out
+        if isinstance(stmt, cst.SimpleStatementLine):
+            if not _is_marked(stmt.trailing_whitespace):
+                return [stmt]
+            if self._is_middleware(stmt):
+                self._found("api", "add_middleware", "")
+                self.names.add("TraceContextMiddleware")
+                return []
+            return [self._strip(stmt)]
+        return [self._suites(self._strip(stmt))]
+
+    @staticmethod
+    def _is_middleware(stmt: cst.SimpleStatementLine) -> bool:
+        if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Expr):
+            return False
+        call = stmt.body[0].value
+        return (
+            isinstance(call, cst.Call)
+            and (cst_dotted_name(call.func) or "").endswith(".add_middleware")
+            and len(call.args) == 1
+            and cst_dotted_name(call.args[0].value) == "TraceContextMiddleware"
+        )
+
+    def _strip(self, stmt: cst.CSTNode) -> cst.CSTNode:
+        """Drop the tool's client arguments from a marked statement (or header), unmark it."""
+        if isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            ws = stmt.trailing_whitespace
+            header_fields: tuple[str, ...] = ("body",)
+        elif isinstance(stmt, cst.Match):
+            ws = stmt.whitespace_after_colon
+            header_fields = ("subject",)
+        elif isinstance(getattr(stmt, "body", None), cst.IndentedBlock):
+            ws = stmt.body.header
+            header_fields = {cst.If: ("test",), cst.While: ("test",), cst.For: ("target", "iter"),
+                             cst.With: ("items",)}.get(type(stmt), ())  # fmt: skip
+        else:
+            return stmt
+        if not _is_marked(ws):
+            return stmt
+        stripper = _ArgStripper()
+        changes = {}
+        for name in header_fields:
+            value = getattr(stmt, name)
+            changes[name] = (
+                [v.visit(stripper) for v in value] if isinstance(value, Sequence) else value.visit(stripper)
+            )
+        if not stripper.removed:
+            return stmt
+        for value_name in stripper.removed:
+            self._found("http", value_name, "")
+            self.names.add(value_name)
+        stmt = stmt.with_changes(**changes)
+        if isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            return stmt.with_changes(trailing_whitespace=_unmark(stmt.trailing_whitespace))
+        if isinstance(stmt, cst.Match):
+            return stmt.with_changes(whitespace_after_colon=_unmark(stmt.whitespace_after_colon))
+        return stmt.with_changes(body=stmt.body.with_changes(header=_unmark(stmt.body.header)))
+
+    def _suites(self, node: cst.CSTNode) -> cst.CSTNode:
+        body = getattr(node, "body", None)
+        if isinstance(body, cst.IndentedBlock):
+            new = self._stmts(body.body)
+            if new is not None:
+                node = node.with_changes(body=body.with_changes(body=new))
+        elif isinstance(body, cst.SimpleStatementSuite):
+            node = node.with_changes(body=self._strip(body))
+        for name in ("handlers", "cases"):
+            parts = getattr(node, name, None)
+            if parts:
+                new_parts = [self._suites(p) for p in parts]
+                if any(a is not b for a, b in zip(new_parts, parts, strict=True)):
+                    node = node.with_changes(**{name: new_parts})
+        for name in ("orelse", "finalbody"):
+            part = getattr(node, name, None)
+            if isinstance(part, cst.If):
+                node = node.with_changes(**{name: self._suites(self._strip(part))})
+            elif isinstance(part, cst.Else | cst.Finally):
+                node = node.with_changes(**{name: self._suites(part)})
+        return node
+
+
+def marker_lines(code: str) -> list[int]:
+    """1-based lines ending with the marker, in order (the lines of removed targets)."""
+    return [i for i, line in enumerate(code.splitlines(), 1) if line.rstrip().endswith(MARKER)]
+
+
+def remove_tracing(module: cst.Module, code: str) -> tuple[cst.Module, list[Target]]:
+    """Strip every marked insertion from ``module`` (parsed from ``code``)."""
+    remover = Remover()
+    new = remover.run(module)
+    if not remover.targets:
+        return module, []
+    lines = marker_lines(code)
+    targets = [
+        Target(t.kind, t.name, t.span, lines[i] if i < len(lines) else 0, t.action)
+        for i, t in enumerate(remover.targets)
+    ]
+    still_used = used_names(new.code)
+    new = remove_runtime_imports(new, {n for n in remover.names if n not in still_used})
+    return new, targets

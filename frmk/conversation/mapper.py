@@ -1,0 +1,63 @@
+"""The conversation-mapper contract: a conversation turn in, a workflow thread id out.
+
+The bot asks a mapper which LangGraph thread a Teams/Emulator conversation belongs to, so the
+workflow's checkpoints follow the conversation. Implementations: ``HashMapper`` (stateless,
+derived ids) and ``DatabaseMapper`` (SQLite, persisted ids).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from frmk.conversation.context import ConversationContext
+
+__all__ = ["ConversationMapper", "MappingResult"]
+
+
+@dataclass(frozen=True)
+class MappingResult:
+    """A mapper's answer: the thread id, whether the thread starts now, and the strategy used."""
+
+    thread_id: str
+    is_new: bool
+    strategy: str
+
+
+class ConversationMapper(ABC):
+    """Maps conversation contexts to thread ids; usable as an (async) context manager."""
+
+    strategy: str = ""
+
+    @abstractmethod
+    async def get_thread_id(self, ctx: ConversationContext) -> MappingResult:
+        """Return the thread for ``ctx``, creating it on the conversation's first message."""
+
+    @abstractmethod
+    async def forget(self, ctx: ConversationContext) -> bool:
+        """Drop what the mapper keeps for ``ctx``'s thread; True when something was dropped.
+
+        For a mapper that stores ids, the next message of the conversation starts a new thread.
+        """
+
+    @abstractmethod
+    async def delete(self, thread_id: str) -> bool:
+        """Drop every mapping that points to ``thread_id``; True when something was dropped."""
+
+    @abstractmethod
+    async def list_threads(self, user_id: str) -> list[str]:
+        """Thread ids this mapper knows for a user (channel user id or AAD object id)."""
+
+    async def close(self) -> None:
+        """Release resources (connections); the default has none."""
+        return None
+
+    async def __aenter__(self) -> ConversationMapper:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(strategy={self.strategy!r})"

@@ -1,0 +1,30 @@
+"""LLM access for agents and supervisors.
+
+    from frmk.llm import choose, get_llm
+
+    llm = get_llm(**spec["agents"]["flight_agent"]["llm_config"])   # LLM_PROVIDER, default local
+    text = await llm.complete([{"role": "system", "content": "You are flight_agent."},
+                               {"role": "user", "content": "Flights from Paris to Rome"}])
+    agent = await choose(llm, "Book me a flight", {"flight_agent": "...", "hotel_agent": "..."})
+"""
+
+from frmk.llm.errors import LLMConfigurationError
+from frmk.llm.extraction import TravelDetails, extract_travel_details
+from frmk.llm.local import LocalLLM
+from frmk.llm.messages import ROLES, normalize_messages
+from frmk.llm.providers import PROVIDERS, ChatModelLLM, get_llm
+from frmk.llm.routing import choose, keyword_scores
+
+__all__ = [
+    "PROVIDERS",
+    "ROLES",
+    "ChatModelLLM",
+    "LLMConfigurationError",
+    "LocalLLM",
+    "TravelDetails",
+    "choose",
+    "extract_travel_details",
+    "get_llm",
+    "keyword_scores",
+    "normalize_messages",
+]

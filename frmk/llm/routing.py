@@ -1,0 +1,155 @@
+"""Pick one option (an agent name) for a request: the supervisor's routing decision.
+
+With the local LLM the choice is a deterministic keyword score between the request and each
+option's name and description. With a real LLM, the model is asked for exactly one option name;
+its answer is parsed leniently (quotes, case, extra words) and the keyword score decides when the
+answer names no option or the call fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from frmk.llm.local import LocalLLM
+
+__all__ = ["choose", "keyword_scores", "parse_choice", "routing_messages"]
+
+log = logging.getLogger(__name__)
+
+# Words that mean the same thing for routing; both the request and the options are mapped.
+_CONCEPTS = {
+    "flight": ("flight", "fly", "flying", "flew", "plane", "airline", "airport", "airfare",
+               "ticket", "depart", "departure", "layover", "nonstop", "aircraft"),
+    "hotel": ("hotel", "stay", "room", "accommodation", "lodging", "hostel", "bnb", "airbnb",
+              "resort", "night", "check-in", "checkin", "suite", "motel", "guesthouse"),
+    "itinerary": ("itinerary", "plan", "planning", "schedule", "agenda", "sightseeing",
+                  "activity", "attraction", "tour", "visit", "thing", "day-by-day", "program",
+                  "trip", "day", "see", "explore", "sight", "do", "itinerary"),
+    "price": ("price", "cost", "cheap", "cheapest", "budget", "expensive", "fare", "afford"),
+    "weather": ("weather", "forecast", "rain", "temperature", "sunny"),
+    "car": ("car", "rental", "rent", "drive", "vehicle"),
+    "restaurant": ("restaurant", "food", "eat", "dinner", "lunch", "breakfast", "cuisine"),
+    "evaluate": ("evaluate", "evaluation", "review", "check", "verify", "assess", "quality"),
+}
+_CANONICAL = {word: concept for concept, words in _CONCEPTS.items() for word in words}
+_STOPWORDS = frozenset(
+    "a an the and or but to of in on at for with from by about into is are was be been i me my "
+    "we our us you your it its this that these those please can could would should will shall "
+    "need want like help find get search look looking some any what which how when where who "
+    "does did there here just also agent agents assistant tool tools using use between".split()
+)
+_NAME_WEIGHT = 2.0
+
+
+def keyword_scores(request: str, options: Mapping[str, str]) -> dict[str, float]:
+    """Score each option by the request's concepts found in its name (x2) and description.
+
+    A concept shared by several options counts less (1/number of options having it), so words
+    like "search" that every description uses do not decide anything.
+    """
+    wanted = set(_concepts(request))
+    by_option = {
+        name: (set(_concepts(name)), set(_concepts(description or "")))
+        for name, description in options.items()
+    }
+    frequency: dict[str, int] = {}
+    for name_concepts, text_concepts in by_option.values():
+        for concept in name_concepts | text_concepts:
+            frequency[concept] = frequency.get(concept, 0) + 1
+    scores: dict[str, float] = {}
+    for option, (name_concepts, text_concepts) in by_option.items():
+        score = 0.0
+        for concept in wanted:
+            weight = _NAME_WEIGHT if concept in name_concepts else 1.0
+            if concept in name_concepts or concept in text_concepts:
+                score += weight / frequency[concept]
+        scores[option] = score
+    return scores
+
+
+def routing_messages(request: str, options: Mapping[str, str]) -> list[dict[str, str]]:
+    """The prompt asking a real LLM for exactly one option name."""
+    listing = "\n".join(f"- {name}: {desc or name}" for name, desc in options.items())
+    system = (
+        "You route a user's request to exactly one of these options:\n"
+        f"{listing}\n"
+        "Answer with the option name only, exactly as written, and nothing else."
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": request}]
+
+
+def parse_choice(answer: str, options: Mapping[str, str]) -> str | None:
+    """The option an LLM's answer names, or None; tolerant of quotes, case and extra words."""
+    cleaned = answer.strip().strip("`'\"*.:;!- \n").strip()
+    if cleaned in options:
+        return cleaned
+    folded = {_fold(name): name for name in options}
+    if _fold(cleaned) in folded:
+        return folded[_fold(cleaned)]
+    text = answer.lower()
+    mentions: list[tuple[int, int, str]] = []
+    for key, name in folded.items():
+        words = r"[\s_-]+".join(re.escape(part) for part in key.split("_") if part)
+        match = re.search(rf"(?<![a-z0-9_]){words}(?![a-z0-9_])", text)
+        if match:
+            mentions.append((match.start(), -len(key), name))
+    return min(mentions)[2] if mentions else None
+
+
+async def choose(
+    llm: Any, request: str, options: Mapping[str, str], *, default: str | None = None
+) -> str:
+    """Return one key of ``options`` (name -> description) that should handle ``request``.
+
+    ``default`` (else the first option) wins when nothing in the request matches any option.
+    """
+    if not options:
+        raise ValueError("choose() needs at least one option")
+    names = list(options)
+    if default is not None and default not in options:
+        raise ValueError(f"default {default!r} is not one of the options: {', '.join(names)}")
+    if len(names) == 1:
+        return names[0]
+    if llm is not None and not isinstance(llm, LocalLLM):
+        try:
+            answer = await llm.complete(routing_messages(request, options))
+        except Exception as exc:  # a routing call must not take the conversation down
+            log.warning("routing LLM call failed (%s: %s); using keyword routing",
+                        type(exc).__name__, exc)
+        else:
+            picked = parse_choice(str(answer), options)
+            if picked is not None:
+                return picked
+            log.info("routing answer %r names no option; using keyword routing", answer)
+    scores = keyword_scores(request, options)
+    best = max(scores.values())
+    if best <= 0:
+        return default if default is not None else names[0]
+    return next(name for name in names if scores[name] == best)
+
+
+def _concepts(text: str) -> list[str]:
+    result = []
+    for word in re.findall(r"[a-z0-9][a-z0-9-]*", text.lower().replace("_", " ")):
+        if word in _STOPWORDS or len(word) < 2:
+            continue
+        stem = _stem(word)
+        result.append(_CANONICAL.get(word) or _CANONICAL.get(stem) or stem)
+    return result
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s-]+", "_", text.strip().lower())

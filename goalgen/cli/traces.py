@@ -1,0 +1,89 @@
+"""`goalgen traces`: show span JSON lines from one or more processes as trace trees or timings."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from goalgen.cli import terminal
+from goalgen.traces import Trace, build_traces, compute_stats, read_spans, select_traces
+from goalgen.traces.render import render_text, rich_tree, stats_table, stats_text
+
+
+@click.command("traces")
+@click.argument("logfiles", nargs=-1, required=True, metavar="LOGFILE...")
+@click.option("--trace", "trace_id", metavar="ID", help="Only the trace whose id starts with ID.")
+@click.option("--stats", is_flag=True, help="Per span name count/total/mean/p50/p95/max ms.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: trees (rich on a terminal); json: machine-readable on stdout.",
+)
+def traces(
+    logfiles: tuple[str, ...], trace_id: str | None, stats: bool, output_format: str
+) -> None:
+    """Show the spans in LOGFILE... (JSON lines, merged across files) as one tree per trace.
+
+    Files from several processes are merged, so a request that crossed from the bot to the
+    orchestrator shows as one tree. Lines that are not spans are skipped with a warning;
+    use - to read standard input.
+    """
+    try:
+        result = read_spans(logfiles, stdin=sys.stdin)
+    except OSError as exc:
+        terminal.abort(f"cannot read trace file {exc.filename}: {exc.strerror}", 2)
+    if result.bad_lines:
+        first = result.bad_lines[0]
+        terminal.warn(
+            f"skipped {len(result.bad_lines)} line(s) that are not spans "
+            f"(first: {first.source}: {first.reason})"
+        )
+    found = build_traces(result.spans)
+    if trace_id is not None:
+        found = select_traces(found, trace_id)
+        if not found:
+            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+    if output_format == "json":
+        _print_json(found, stats, len(result.bad_lines))
+    elif not found:
+        terminal.err().print("no spans found")
+    elif stats:
+        _print_stats(found)
+    else:
+        _print_trees(found)
+
+
+def _print_json(found: list[Trace], stats: bool, skipped: int) -> None:
+    if stats:
+        payload = {
+            "stats": [s.to_dict() for s in compute_stats(sp for t in found for sp in t.spans)]
+        }
+    else:
+        payload = {"traces": [t.to_dict() for t in found]}
+    payload["skipped_lines"] = skipped
+    click.echo(json.dumps(payload, indent=2))
+
+
+def _print_stats(found: list[Trace]) -> None:
+    stats = compute_stats(span for trace in found for span in trace.spans)
+    console = terminal.out()
+    if console.is_terminal:
+        console.print(stats_table(stats))
+    else:
+        click.echo(stats_text(stats), nl=False)
+
+
+def _print_trees(found: list[Trace]) -> None:
+    console = terminal.out()
+    if console.is_terminal:
+        for index, trace in enumerate(found):
+            if index:
+                console.print()
+            console.print(rich_tree(trace))
+    else:
+        click.echo(render_text(found), nl=False)

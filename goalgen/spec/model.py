@@ -1,0 +1,98 @@
+"""Records for a validated goal spec: what the generator renders from.
+
+The loader builds these only from a spec that passed validation, so every field here is
+present, typed and already normalized (identifiers, defaults, fallbacks applied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+AGENT_KINDS = ("supervisor", "llm_agent", "evaluator")
+TOOL_TYPES = ("http", "sql", "vectordb", "function", "internal")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a spec: where (a dotted path) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class SpecError(Exception):
+    """The spec cannot be used; ``issues`` lists every error found, not just the first."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("; ".join(str(issue) for issue in issues))
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    ident: str
+    type: str
+    description: str
+    url: str = ""
+    method: str = "GET"
+    timeout: float = 30.0
+    env_vars: tuple[str, ...] = ()
+
+    @property
+    def base_url_var(self) -> str:
+        """The variable the URL starts with (``${API_URL}/search`` -> ``API_URL``), else ""."""
+        for name in self.env_vars:
+            if self.url.startswith("${" + name + "}"):
+                return name
+        return ""
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    name: str
+    ident: str
+    class_name: str
+    kind: str
+    description: str
+    policy: str
+    max_loop: int
+    llm_config: dict[str, Any]
+    tools: tuple[str, ...] = ()  # tool identifiers
+    tasks: tuple[str, ...] = ()  # task ids handled by this agent
+
+
+@dataclass(frozen=True)
+class ContextField:
+    name: str
+    ident: str
+    description: str
+
+
+@dataclass
+class GoalSpec:
+    """A spec ready to render; ``document`` is the normalized JSON written as goal_spec.json."""
+
+    id: str
+    ident: str
+    class_name: str
+    title: str
+    description: str
+    version: str
+    schema_version: int
+    supervisor: AgentSpec
+    agents: list[AgentSpec]  # the workers the supervisor routes to, in spec order
+    tools: list[ToolSpec]
+    context_fields: list[ContextField]
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    spec: GoalSpec
+    warnings: list[Issue]

@@ -1,0 +1,25 @@
+"""Read span JSON lines from one or more processes and turn them into trees and timings.
+
+Pure functions behind ``goalgen traces`` and the demo: ``read_spans`` (files -> spans, bad lines
+counted), ``build_traces`` (spans -> one tree per trace id), ``compute_stats`` (per span name),
+and text/rich rendering in ``goalgen.traces.render``.
+"""
+
+from goalgen.traces.records import BadLine, ReadResult, Span, parse_span, read_spans
+from goalgen.traces.stats import SpanStats, compute_stats, percentile
+from goalgen.traces.tree import SpanNode, Trace, build_traces, select_traces
+
+__all__ = [
+    "BadLine",
+    "ReadResult",
+    "Span",
+    "SpanNode",
+    "SpanStats",
+    "Trace",
+    "build_traces",
+    "compute_stats",
+    "parse_span",
+    "percentile",
+    "read_spans",
+    "select_traces",
+]

@@ -1,0 +1,50 @@
+"""Rewrite many files in worker processes (imported only when there are enough files).
+
+The project index and options are sent once per worker through the pool initializer; each job is
+just (text, module, display). Results come back in submission order, so a parallel run reports
+exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``KeyboardInterrupt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from instrument.options import Options
+from instrument.transform import Outcome, transform
+
+_INDEX: Any = None
+_OPTIONS: Options | None = None
+
+
+def _init_worker(index: Any, options: Options) -> None:
+    global _INDEX, _OPTIONS
+    _INDEX, _OPTIONS = index, options
+
+
+def _work(job: tuple[str, str, str]) -> Outcome:
+    text, module, display = job
+    assert _OPTIONS is not None
+    return transform(text, module, display, _INDEX, _OPTIONS)
+
+
+def transform_parallel(
+    jobs: Sequence[tuple[str, str, str]], index: Any, options: Options, workers: int
+) -> list[Outcome]:
+    """Run ``transform`` over ``jobs`` on ``workers`` processes; falls back to serial when the
+    platform cannot start a pool."""
+    try:
+        executor = ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(index, options)
+        )
+    except (OSError, NotImplementedError, ImportError):
+        return [transform(t, m, d, index, options) for t, m, d in jobs]
+    chunksize = max(1, len(jobs) // (workers * 4))
+    try:
+        results = list(executor.map(_work, jobs, chunksize=chunksize))
+    except BaseException:  # Ctrl-C or a dead worker: drop what has not started, re-raise
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return results

@@ -1,0 +1,162 @@
+"""The ``instrument`` pipeline: read all files, build one project index, prefilter, rewrite,
+then diff, check or write -- and return one ``Report``.
+
+Every file is decoded and syntax-checked up front, so a broken file is reported (exit 123) even
+when nothing in it would be rewritten, and is left out of the index while every other file is
+still processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import codemods
+from codemods.base import RUNTIME_NAMES
+from instrument.cache import Cache, file_hash, fingerprint
+from instrument.diff import unified_diff
+from instrument.files import FoundFile, find_python_files
+from instrument.options import Mode, Options
+from instrument.report import CHANGED, FAILED, UNCHANGED, FileResult, Report
+from instrument.source import (
+    DecodedSource,
+    SourceError,
+    atomic_write,
+    check_syntax,
+    decode,
+    encode,
+    read_bytes,
+)
+from instrument.transform import Outcome, make_prefilter, transform
+
+PARALLEL_MIN_FILES = 20
+
+
+@dataclass
+class _Loaded:
+    found: FoundFile
+    source: DecodedSource
+    module: str
+
+
+def run(
+    paths: Sequence[Path],
+    options: Options,
+    cwd: Path | None = None,
+    cache_directory: Path | None = None,
+) -> Report:
+    """Instrument (or, with ``options.remove``, un-instrument) the Python files under ``paths``."""
+    found, skipped = find_python_files(paths, options.exclude, cwd)
+    report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
+    results: dict[Path, FileResult] = {}
+    loaded = _load(found, results)
+
+    index = codemods.build_index({item.module: item.source.text for item in loaded})
+    keep = make_prefilter(index)
+    cache = _open_cache(index, options, cache_directory)
+
+    todo: list[_Loaded] = []
+    for item in loaded:
+        if not keep(item.source.text):
+            results[item.found.path] = FileResult(item.found.display, UNCHANGED)
+        elif cache is not None and cache.is_unchanged(item.found.path, item.source.raw):
+            results[item.found.path] = FileResult(item.found.display, UNCHANGED, cached=True)
+        else:
+            todo.append(item)
+
+    outcomes = _transform_all(todo, index, options)
+    unchanged_paths: list[Path] = []
+    for item, outcome in zip(todo, outcomes, strict=True):
+        result = _finish(item, outcome, options)
+        results[item.found.path] = result
+        if result.status == UNCHANGED or (result.status == CHANGED and options.writes):
+            unchanged_paths.append(item.found.path)
+        elif cache is not None:
+            cache.forget(item.found.path)
+
+    if cache is not None:
+        cache.mark_unchanged(unchanged_paths)
+        cache.save()
+    report.files = [results[f.path] for f in found]
+    return report
+
+
+def _load(found: Sequence[FoundFile], results: dict[Path, FileResult]) -> list[_Loaded]:
+    """Read, decode and syntax-check every file; failures go straight into ``results``."""
+    loaded: list[_Loaded] = []
+    modules: set[str] = set()
+    for item in found:
+        try:
+            source = decode(read_bytes(item.path))
+            check_syntax(source.text, item.display)
+        except SourceError as exc:
+            results[item.path] = FileResult(item.display, FAILED, reason=str(exc))
+            continue
+        loaded.append(_Loaded(item, source, _unique_module(item, modules)))
+    return loaded
+
+
+def _unique_module(item: FoundFile, taken: set[str]) -> str:
+    """The file's module name, or a path-derived one when two files claim the same name."""
+    name = item.module
+    if name in taken:
+        base = item.display.removesuffix(".py").replace("/", ".").lstrip(".")
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+    taken.add(name)
+    return name
+
+
+def _tool_version() -> str:
+    """The installed version plus a hash of the codemods' own source files, so an edited
+    codemod (same version number during development) never reuses an old cache."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("goalgen")
+    except PackageNotFoundError:
+        installed = "unknown"
+    package_dir = Path(codemods.__file__).parent
+    sources = sorted(package_dir.rglob("*.py"))
+    return fingerprint(installed, *(file_hash(p.read_bytes()) for p in sources))
+
+
+def _open_cache(index: Any, options: Options, directory: Path | None) -> Cache | None:
+    if not options.use_cache:
+        return None
+    # Imports of the tracing runtime are what instrumenting adds to the index; leaving them out
+    # keeps the key the same before and after a write, so written files are cache hits next time.
+    runtime = tuple(sorted(set(RUNTIME_NAMES.values())))
+    key = fingerprint(_tool_version(), *options.cache_key_parts(), index, ignore=runtime)
+    return Cache.load(key, directory)
+
+
+def _transform_all(todo: Sequence[_Loaded], index: Any, options: Options) -> list[Outcome]:
+    jobs = [(item.source.text, item.module, item.found.display) for item in todo]
+    workers = min(options.jobs, len(jobs))
+    if len(jobs) > PARALLEL_MIN_FILES and workers > 1:
+        from instrument.concurrency import transform_parallel
+
+        return transform_parallel(jobs, index, options, workers)
+    return [transform(text, module, display, index, options) for text, module, display in jobs]
+
+
+def _finish(item: _Loaded, outcome: Outcome, options: Options) -> FileResult:
+    """Turn one rewrite into a result: diff it, check it, or write it."""
+    display = item.found.display
+    if outcome.new_text is None:
+        return FileResult(display, FAILED, outcome.targets, reason=outcome.error)
+    if outcome.new_text == item.source.text:
+        return FileResult(display, UNCHANGED, outcome.targets)
+    try:
+        new_bytes = encode(outcome.new_text, item.source.encoding)
+        if options.mode is Mode.WRITE:
+            atomic_write(item.found.path, new_bytes, expected=item.source.raw)
+    except SourceError as exc:
+        return FileResult(display, FAILED, outcome.targets, reason=str(exc))
+    diff = unified_diff(item.source.raw, new_bytes, display) if options.diff else b""
+    return FileResult(display, CHANGED, outcome.targets, diff=diff)

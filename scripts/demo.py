@@ -1,0 +1,146 @@
+"""`make demo`: generate the travel-planning sample, instrument it, run it, talk to it, and show
+the distributed trace.
+
+Steps: `goalgen generate --force` into .demo/ (replaced each run), `goalgen instrument`, start the
+orchestrator and the bot from the generated scripts on free loopback ports (each writing spans to
+its own JSON-lines file), hold a short conversation the way the Bot Framework Emulator would,
+stop both services, then print the trace trees and span timings. Offline (local LLM). Exits
+non-zero on any failure; the services are always stopped, on errors and Ctrl-C too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+
+from frmk.testing import BotTestClient, BotTestError  # noqa: E402
+from frmk.testing.services import ProjectServices, ServiceError  # noqa: E402
+from goalgen.traces import build_traces, compute_stats, read_spans  # noqa: E402
+from goalgen.traces.render import rich_tree, stats_table  # noqa: E402
+
+SPEC = REPO / "examples" / "travel_planning.json"
+DEMO = REPO / ".demo"
+PROJECT = DEMO / "travel_planning"
+RUN = DEMO / "run"
+CONVERSATION = [
+    "I need a flight from Seattle to Paris on 2026-12-20 for 2 people",
+    "Find me a hotel in Paris",
+    "Put together the itinerary",
+]
+
+# Piped output (CI logs) gets a fixed 120 columns so span names in tables are not cut short.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+
+
+class DemoError(Exception):
+    """A step failed; the message says which and why."""
+
+
+def step(text: str) -> None:
+    console.print(f"[bold cyan]==>[/] {text}")
+
+
+def goalgen(*args: str) -> None:
+    """Run the goalgen CLI; its output is shown, a failure stops the demo."""
+    command = [sys.executable, "-m", "goalgen", *args]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise DemoError(f"`goalgen {' '.join(args)}` exited {result.returncode}:\n{output}")
+    if output:
+        tail = output.splitlines()[-6:]
+        console.print("\n".join(f"    {line}" for line in tail), markup=False)
+
+
+async def converse(bot_url: str) -> None:
+    """The Emulator's connect, then each message; prints the transcript."""
+    async with BotTestClient(bot_url, timeout=30) as client:
+        for reply in await client.conversation_update():
+            console.print(f"  [green]bot:[/] {escape(reply.get('text') or '')}")
+        for text in CONVERSATION:
+            console.print(f"  [bold]you:[/] {escape(text)}")
+            for reply in await client.send(text):
+                if reply.get("type") == "message":
+                    console.print(f"  [green]bot:[/] {escape(reply.get('text') or '')}")
+
+
+def show_traces(files: list[Path]) -> None:
+    result = read_spans([str(f) for f in files])
+    if result.bad_lines:
+        console.print(f"[yellow]skipped {len(result.bad_lines)} non-span line(s)[/]")
+    traces = build_traces(result.spans)
+    if not traces:
+        raise DemoError(f"no spans were written to {', '.join(map(str, files))}")
+    for trace in traces:
+        console.print(rich_tree(trace))
+        console.print()
+    console.print(stats_table(compute_stats(result.spans)))
+    crossing = [t for t in traces if {"bot", "orchestrator"} <= set(t.services)]
+    if not crossing:
+        raise DemoError("no trace spans both the bot and the orchestrator (traceparent lost?)")
+    console.print(
+        f"[bold green]{len(crossing)} trace(s) cross from the bot into the orchestrator.[/] "
+        f"Span files: {', '.join(str(f.relative_to(REPO)) for f in files)}"
+    )
+
+
+def run_demo() -> None:
+    started = time.monotonic()
+    step(f"goalgen generate {SPEC.relative_to(REPO)} -> {PROJECT.relative_to(REPO)}")
+    if DEMO.exists():
+        shutil.rmtree(DEMO)
+    DEMO.mkdir()
+    goalgen("generate", "--spec", str(SPEC), "--out", str(PROJECT), "--force")
+    step("goalgen instrument (adds tracing to the generated code)")
+    goalgen("instrument", str(PROJECT))
+    step("starting orchestrator and bot on free loopback ports")
+    services = ProjectServices(
+        PROJECT,
+        RUN,
+        env={"LLM_PROVIDER": "local", "CHECKPOINT_DB": str(RUN / "checkpoints.sqlite")},
+    )
+    try:
+        services.start()
+        for service in services.services:
+            console.print(
+                f"    {service.name}: {service.url}  (log {service.log_path.relative_to(REPO)})"
+            )
+        step(f"talking to {services.bot.url}/api/messages like the Bot Framework Emulator")
+        asyncio.run(converse(services.bot.url))
+    finally:
+        services.stop()
+    step("traces (bot + orchestrator span files merged)")
+    show_traces(services.trace_files)
+    console.print(f"[bold]demo finished in {time.monotonic() - started:.1f}s[/]")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds through the `finally` that stops the services
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        run_demo()
+    except (DemoError, ServiceError, BotTestError) as exc:
+        console.print(f"[bold red]demo failed:[/] {escape(str(exc))}")
+        return 1
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted; services stopped[/]")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

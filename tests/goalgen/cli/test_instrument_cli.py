@@ -1,0 +1,200 @@
+"""``goalgen instrument`` through the real CLI: flags, output streams, formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "instrument"))
+from sample_project import EXPECTED_FUNCTIONS, snapshot, write_project  # noqa: E402
+
+from goalgen.cli import cli  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_project(tmp_path / "proj")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GOALGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return root
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["instrument", *args], catch_exceptions=False)
+
+
+def test_check_lists_targets_on_stdout_and_exits_1(project: Path) -> None:
+    before = snapshot(project)
+    result = invoke("app", "--check", "--no-color")
+    assert result.exit_code == 1
+    listed = set(result.stdout.splitlines())
+    assert "app/api.py:7 api read_item" in listed
+    for path, kind, name in EXPECTED_FUNCTIONS:
+        assert any(
+            line.startswith(f"{path}:") and line.endswith(f" {kind} {name}") for line in listed
+        )
+    assert "would instrument 5 files" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_write_then_check_then_remove(project: Path) -> None:
+    before = snapshot(project)
+    result = invoke("app", "--no-color")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "7 files scanned; instrumented 5 files" in result.stderr
+    assert invoke("app", "--check", "--no-cache").exit_code == 0
+    assert "nothing to instrument" in invoke("app", "--check").stderr
+    removed = invoke("app", "--remove")
+    assert removed.exit_code == 0 and "removed tracing from 5 files" in removed.stderr
+    assert snapshot(project) == before
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_dry_run_prints_a_patch_git_apply_accepts(project: Path) -> None:
+    before = snapshot(project)
+    result = CliRunner().invoke(cli, ["instrument", ".", "--dry-run"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert snapshot(project) == before
+    patch = result.stdout_bytes
+    assert b"diff --git a/app/api.py b/app/api.py\n" in patch
+    assert b"caf\xe9" in patch  # the latin-1 file's context stays latin-1
+    subprocess.run(["git", "init", "-q"], check=True)
+    check = subprocess.run(["git", "apply", "--check", "-"], input=patch, capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
+    assert "would instrument 5 files" in result.stderr
+
+
+def test_remove_with_dry_run_and_check(project: Path) -> None:
+    invoke("app")
+    instrumented = snapshot(project)
+    check = invoke("app", "--remove", "--check")
+    assert check.exit_code == 1 and "would remove tracing from 5 files" in check.stderr
+    dry = invoke("app", "--remove", "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout.count("diff --git") == 5
+    assert snapshot(project) == instrumented
+
+
+def test_broken_files_exit_123_and_are_named(project: Path) -> None:
+    write_project(project, broken=True, files={})
+    result = invoke(".", "--no-color")
+    assert result.exit_code == 123
+    assert "error: cannot process app/broken.py: syntax error at line 1" in result.stderr
+    assert "error: cannot process app/bad_bytes.py: undecodable as utf-8" in result.stderr
+    assert "error: cannot process app/py2.py: syntax error at line 1" in result.stderr
+    assert "3 files could not be processed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert b"trace_span" in (project / "app/api.py").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--select", "bot,nodes"], "unknown kind 'nodes'"),
+        (["--style", "inline"], "Invalid value for '--style'"),
+        (["--jobs", "0"], "Invalid value for '--jobs'"),
+        (["--format", "xml"], "Invalid value for '--format'"),
+        (["missing_dir"], "Path 'missing_dir' does not exist"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(
+    project: Path, args: list[str], message: str
+) -> None:
+    result = invoke("app", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_no_paths_is_a_usage_error(project: Path) -> None:
+    assert invoke().exit_code == 2
+
+
+def test_json_report(project: Path) -> None:
+    result = invoke("app", "--check", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["mode"] == "check" and report["return_code"] == 1
+    assert report["summary"]["files_scanned"] == 7
+    assert report["summary"]["files_changed"] == 5
+    assert report["summary"]["targets"]["bot"] == 3
+    found = {
+        (f["path"], t["kind"], t["name"])
+        for f in report["files"]
+        for t in f["targets"]
+        if t["action"] == "added"
+    }
+    assert EXPECTED_FUNCTIONS <= found
+
+
+def test_github_annotations(project: Path) -> None:
+    write_project(project, files={"app/broken.py": b"def f(:\n"})
+    result = invoke("app", "--check", "--format", "github")
+    assert result.exit_code == 123
+    lines = result.stdout.splitlines()
+    assert (
+        "::error file=app/broken.py,line=1::cannot process: syntax error at line 1: invalid syntax"
+        in lines
+    )
+    assert any(
+        line.startswith("::error file=app/api.py,line=7::would instrument api read_item")
+        for line in lines
+    )
+
+
+def test_pyproject_settings_apply_and_flags_win(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.goalgen.instrument]\nselect = ["node"]\nexclude = ["app/legacy.py"]\n'
+    )
+    result = invoke(".", "--check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["app/graph.py:10 node increment"] or {
+        line.split()[1] for line in result.stdout.splitlines()
+    } == {"node"}
+    assert "1 path skipped (excluded)" in result.stderr
+    flags = invoke(".", "--check", "--select", "api")
+    assert {line.split()[1] for line in flags.stdout.splitlines()} == {"api"}
+    assert not any("legacy" in line for line in flags.stdout.splitlines())
+
+    (project / "pyproject.toml").write_text('[tool.goalgen.instrument]\nstyle = "fancy"\n')
+    bad = invoke(".", "--check")
+    assert bad.exit_code == 2 and "unknown style 'fancy'" in bad.stderr
+
+
+def test_color_flags(project: Path) -> None:
+    write_project(project, files={"app/broken.py": b"def f(:\n"})
+    assert "\x1b[" in invoke("app", "--check", "--color").stderr
+    assert "\x1b[" not in invoke("app", "--check", "--no-color").stderr
+
+
+def _goalgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "goalgen", "instrument", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_real_process_exit_codes_and_streams(project: Path) -> None:
+    check = _goalgen("app", "--check", cwd=project)
+    assert check.returncode == 1, check.stderr.decode()
+    assert b"app/graph.py:" in check.stdout
+    assert b"would instrument" in check.stderr and b"would instrument" not in check.stdout
+    write = _goalgen("app", "--jobs", "2", cwd=project)
+    assert write.returncode == 0, write.stderr.decode()
+    assert _goalgen("app", "--check", "--no-cache", cwd=project).returncode == 0
+    usage = _goalgen("app", "--select", "nope", cwd=project)
+    assert usage.returncode == 2 and b"Traceback" not in usage.stderr

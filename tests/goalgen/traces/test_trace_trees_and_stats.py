@@ -1,0 +1,153 @@
+"""Trees across processes, orphans, broken links, and per-name timing stats."""
+
+from __future__ import annotations
+
+import pytest
+
+from goalgen.traces import build_traces, compute_stats, parse_span, percentile, select_traces
+from goalgen.traces.render import render_text, rich_tree, stats_text
+
+T1 = "4bf92f3577b34da6a3ce929d0e0e4736"
+T2 = "0af7651916cd43dd8448eb211c80319c"
+
+
+def make(name, span_id, parent=None, *, trace=T1, start=100.0, ms=10.0, service="bot", error=None):
+    record = {
+        "name": name,
+        "trace_id": trace,
+        "span_id": span_id.ljust(16, "0"),
+        "parent_span_id": parent.ljust(16, "0") if parent else None,
+        "service": service,
+        "start_time": start,
+        "end_time": start + ms / 1000,
+        "duration_ms": ms,
+        "status": "error" if error else "ok",
+        "metadata": {},
+    }
+    if error:
+        record["error"] = {"type": "ValueError", "message": error}
+    return parse_span(record)
+
+
+def cross_process_spans():
+    return [
+        # orchestrator file first: order of input must not matter
+        make("api.POST /api/v1/message", "b1", "a1", start=100.05, ms=300, service="orchestrator"),
+        make("langgraph.node.flight", "b2", "b1", start=100.1, ms=200, service="orchestrator"),
+        make(
+            "agent.FlightAgent.invoke",
+            "b3",
+            "b2",
+            start=100.11,
+            ms=150,
+            service="orchestrator",
+            error="no seats",
+        ),
+        make("bot.on_message_activity", "a1", start=100.0, ms=400),
+        make("mapper.get_thread_id", "a2", "a1", start=100.01, ms=5),
+        make("bot.on_turn", "c1", trace=T2, start=50.0, ms=1),
+    ]
+
+
+def test_one_tree_per_trace_with_children_under_parents_across_services():
+    traces = build_traces(cross_process_spans())
+    assert [t.trace_id for t in traces] == [T2, T1]  # earliest first
+    trace = traces[1]
+    assert trace.services == ["bot", "orchestrator"] and trace.errors == 1
+    assert [(depth, node.span.name) for root in trace.roots for depth, node in root.walk()] == [
+        (0, "bot.on_message_activity"),
+        (1, "mapper.get_thread_id"),
+        (1, "api.POST /api/v1/message"),
+        (2, "langgraph.node.flight"),
+        (3, "agent.FlightAgent.invoke"),
+    ]
+    assert trace.duration_ms == pytest.approx(400, abs=0.01)
+
+
+def test_span_whose_parent_is_missing_is_a_marked_top_level_orphan():
+    spans = [s for s in cross_process_spans() if s.service == "orchestrator"]
+    (trace,) = build_traces(spans)
+    assert [(r.span.name, r.orphan) for r in trace.roots] == [("api.POST /api/v1/message", True)]
+    assert "(orphan: parent a100000000000000 not found)" in render_text([trace])
+
+
+def test_a_parent_cycle_still_shows_every_span_once():
+    spans = [make("x.a", "a1", "a2"), make("x.b", "a2", "a1", start=100.1)]
+    (trace,) = build_traces(spans)
+    names = [n.span.name for root in trace.roots for _, n in root.walk()]
+    assert sorted(names) == ["x.a", "x.b"]
+    assert trace.roots[0].orphan
+
+
+def test_select_traces_by_case_insensitive_prefix():
+    traces = build_traces(cross_process_spans())
+    assert [t.trace_id for t in select_traces(traces, "4BF9")] == [T1]
+    assert select_traces(traces, "ffff") == []
+
+
+def test_plain_text_tree_is_indented_and_shows_errors():
+    text = render_text(build_traces(cross_process_spans()))
+    lines = text.splitlines()
+    assert lines[0].startswith(f"trace {T2} · 1 span · bot · ")
+    assert lines[3].startswith(f"trace {T1} · 5 spans · bot, orchestrator · 400.0 ms · 1 error")
+    assert lines[4] == "  bot.on_message_activity  [bot]  400.00 ms  ok"
+    assert lines[6] == "    api.POST /api/v1/message  [orchestrator]  300.00 ms  ok"
+    assert lines[8] == (
+        "        agent.FlightAgent.invoke  [orchestrator]  150.00 ms  error  ValueError: no seats"
+    )
+
+
+def test_rich_tree_has_one_branch_per_root_and_nests_children():
+    trace = build_traces(cross_process_spans())[1]
+    tree = rich_tree(trace)
+    assert len(tree.children) == 1 and len(tree.children[0].children) == 2
+
+
+def test_percentiles_interpolate_between_ranks():
+    assert percentile([10.0], 0.95) == 10.0
+    assert percentile([10.0, 20.0], 0.5) == 15.0
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 0.5) == pytest.approx(50.5)
+    assert percentile(values, 0.95) == pytest.approx(95.05)
+    with pytest.raises(ValueError):
+        percentile([], 0.5)
+
+
+def test_stats_per_name_largest_total_first():
+    spans = [
+        make("agent.A.invoke", f"a{i}", start=100 + i, ms=ms)
+        for i, ms in enumerate([10, 20, 30, 40])
+    ]
+    spans.append(make("bot.on_turn", "b1", ms=5, error="x"))
+    stats = compute_stats(spans)
+    assert [s.name for s in stats] == ["agent.A.invoke", "bot.on_turn"]
+    agent = stats[0]
+    assert (agent.count, agent.total_ms, agent.mean_ms, agent.max_ms) == (4, 100, 25, 40)
+    assert agent.p50_ms == 25 and agent.p95_ms == pytest.approx(38.5)
+    assert agent.component == "agent" and stats[1].errors == 1
+    table = stats_text(stats).splitlines()
+    assert table[0].split() == [
+        "span",
+        "count",
+        "errors",
+        "total",
+        "ms",
+        "mean",
+        "ms",
+        "p50",
+        "ms",
+        "p95",
+        "ms",
+        "max",
+        "ms",
+    ]
+    assert table[1].split() == [
+        "agent.A.invoke",
+        "4",
+        "0",
+        "100.00",
+        "25.00",
+        "25.00",
+        "38.50",
+        "40.00",
+    ]

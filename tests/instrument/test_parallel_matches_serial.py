@@ -1,0 +1,43 @@
+"""Worker processes give exactly what a serial run gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sample_project import FILES, snapshot, write_project
+
+from instrument.engine import PARALLEL_MIN_FILES, run
+from instrument.options import Mode, Options
+
+
+def _many_files(root: Path) -> Path:
+    files = dict(FILES)
+    for i in range(PARALLEL_MIN_FILES + 6):
+        files[f"app/gen/mod_{i:02d}.py"] = FILES["app/api.py"].replace(
+            b"/items", f"/items{i}".encode()
+        )
+    files["app/gen/__init__.py"] = b""
+    return write_project(root, broken=True, files=files)
+
+
+def test_parallel_report_and_files_equal_serial(tmp_path: Path) -> None:
+    serial_root = _many_files(tmp_path / "serial")
+    parallel_root = tmp_path / "parallel"
+    shutil.copytree(serial_root, parallel_root)
+
+    serial = run([serial_root], Options(jobs=1, use_cache=False), cwd=serial_root)
+    parallel = run([parallel_root], Options(jobs=2, use_cache=False), cwd=parallel_root)
+    assert serial.to_dict() == parallel.to_dict()
+    assert serial.return_code == 123  # the broken files, in both
+    assert len(serial.changed) > PARALLEL_MIN_FILES
+    assert snapshot(serial_root) == snapshot(parallel_root)
+
+
+def test_parallel_dry_run_diffs_equal_serial(tmp_path: Path) -> None:
+    root = _many_files(tmp_path / "proj")
+    options = {"mode": Mode.DIFF, "diff": True, "use_cache": False}
+    serial = run([root], Options(jobs=1, **options), cwd=root)
+    parallel = run([root], Options(jobs=2, **options), cwd=root)
+    assert [f.diff for f in serial.files] == [f.diff for f in parallel.files]
+    assert any(f.diff for f in serial.files)

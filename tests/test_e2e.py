@@ -1,0 +1,144 @@
+"""End to end across processes: generate the sample spec, instrument it, run the bot and the
+orchestrator from their scripts on loopback ports, talk to the bot like the Emulator, and find
+one trace that spans both processes.
+
+Everything is real: the goalgen CLI in subprocesses, botbuilder's CloudAdapter, FastAPI,
+LangGraph, the local LLM, and the span files each process writes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from frmk.testing import BotTestClient, reply_texts
+from frmk.testing.services import ProjectServices, is_healthy
+from goalgen.traces import Trace, build_traces, read_spans
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "examples" / "travel_planning.json"
+MESSAGES = [
+    "I need a flight from Seattle to Paris on 2026-12-20 for 2 people",
+    "Find me a hotel in Paris",
+]
+COMPONENTS = {"bot", "api", "node", "agent", "mapper"}
+
+
+def goalgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "goalgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("e2e")
+    out = root / "travel"
+    generated = goalgen("generate", "--spec", str(SPEC), "--out", str(out), cwd=root)
+    assert generated.returncode == 0, generated.stderr
+    instrumented = goalgen("instrument", str(out), cwd=root)
+    assert instrumented.returncode == 0, instrumented.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def services(project):
+    run = ProjectServices(
+        project,
+        project.parent / "run",
+        env={
+            "LLM_PROVIDER": "local",
+            "CHECKPOINT_DB": str(project.parent / "run" / "checkpoints.sqlite"),
+            "CONVERSATION_DB_PATH": str(project.parent / "run" / "conversations.sqlite"),
+        },
+        health_timeout=60,
+    )
+    run.start()
+    try:
+        yield run
+    finally:
+        run.stop()
+
+
+def wait_for_trace(files: list[Path], timeout: float = 10.0) -> tuple[Trace | None, list[Trace]]:
+    """Poll the span files (flushed twice a second) for a trace with every component."""
+    deadline = time.monotonic() + timeout
+    while True:
+        traces = build_traces(read_spans([str(f) for f in files]).spans)
+        for trace in traces:
+            if COMPONENTS <= {s.component for s in trace.spans}:
+                return trace, traces
+        if time.monotonic() > deadline:
+            return None, traces
+        time.sleep(0.25)
+
+
+def post_json(url: str, body: object) -> tuple[int, object]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+async def test_conversation_is_one_trace_across_bot_and_orchestrator(services):
+    async with BotTestClient(services.bot.url, timeout=30) as client:
+        await client.conversation_update()
+        answers = [reply_texts(await client.send(text)) for text in MESSAGES]
+    assert all(answer and all(answer) for answer in answers), answers
+
+    trace, traces = wait_for_trace(services.trace_files)
+    found = {t.trace_id: sorted({(s.service, s.component) for s in t.spans}) for t in traces}
+    assert trace is not None, f"no trace with all of {sorted(COMPONENTS)}: {found}"
+    assert set(trace.services) == {"bot", "orchestrator"}
+    assert [s.name for s in trace.spans if s.failed] == []
+
+    by_id = {s.span_id: s for s in trace.spans}
+    crossing = [
+        s
+        for s in trace.spans
+        if s.service == "orchestrator"
+        and s.parent_span_id in by_id
+        and by_id[s.parent_span_id].service == "bot"
+    ]
+    assert crossing, "no orchestrator span has a bot span as parent (traceparent not carried)"
+    assert crossing[0].component == "api"
+    (root,) = trace.roots  # one tree: nothing orphaned across the process boundary
+    assert root.span.service == "bot" and not root.orphan
+
+
+async def test_malformed_activities_get_4xx_and_the_bot_keeps_serving(services):
+    async with BotTestClient(services.bot.url, timeout=30) as client:
+        missing_type = await client.post({"text": "no type", "id": "1"})
+        not_json = await client.post("{not json")
+        not_object = await client.post("[1, 2, 3]")
+        foreign = client.session.message("hello", serviceUrl="http://203.0.113.7:9/")
+        foreign_result = await client.post(foreign)
+        for result in (missing_type, not_json, not_object, foreign_result):
+            assert 400 <= result.status < 500, result
+        assert client.channel.replies_to(foreign["id"]) == []
+        assert await client.health()
+        assert reply_texts(await client.send("Find me a hotel in Paris"))
+
+
+def test_orchestrator_rejects_an_invalid_body_with_422(services):
+    url = services.orchestrator.url + "/api/v1/message"
+    status, body = post_json(url, {"text": "message is missing"})
+    assert status == 422, body
+    status, body = post_json(url, {"message": "Find me a hotel in Paris"})
+    assert status == 200 and body["response"] and body["thread_id"]
+    assert is_healthy(services.orchestrator.url)
