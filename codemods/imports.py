@@ -79,10 +79,20 @@ class ImportMap:
         return f"{base}.{rest}" if rest else base
 
 
+def _statements(body: list[ast.stmt]):
+    """Every statement, nested ones included (imports are statements: no need to walk exprs)."""
+    for stmt in body:
+        yield stmt
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(stmt, name, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+
+
 def build_import_map(tree: ast.Module, module: str, is_package: bool) -> ImportMap:
     """Every import in the module (also ones inside functions), plus module-level aliases."""
     imap = ImportMap(module)
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

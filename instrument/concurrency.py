@@ -7,7 +7,7 @@ exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``Key
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -30,7 +30,11 @@ def _work(job: tuple[str, str, str]) -> Outcome:
 
 
 def transform_parallel(
-    jobs: Sequence[tuple[str, str, str]], index: Any, options: Options, workers: int
+    jobs: Sequence[tuple[str, str, str]],
+    index: Any,
+    options: Options,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Run ``transform`` over ``jobs`` on ``workers`` processes; falls back to serial when the
     platform cannot start a pool."""
@@ -42,7 +46,11 @@ def transform_parallel(
         return [transform(t, m, d, index, options) for t, m, d in jobs]
     chunksize = max(1, len(jobs) // (workers * 4))
     try:
-        results = list(executor.map(_work, jobs, chunksize=chunksize))
+        results: list[Outcome] = []
+        for outcome in executor.map(_work, jobs, chunksize=chunksize):
+            results.append(outcome)
+            if progress is not None:
+                progress(len(results), len(jobs))
     except BaseException:  # Ctrl-C or a dead worker: drop what has not started, re-raise
         executor.shutdown(wait=False, cancel_futures=True)
         raise

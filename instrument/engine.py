@@ -8,7 +8,7 @@ still processed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ from instrument.transform import Outcome, make_prefilter, transform
 
 PARALLEL_MIN_FILES = 20
 
+Progress = Callable[[int, int], None]
+
 
 @dataclass
 class _Loaded:
@@ -46,8 +48,12 @@ def run(
     options: Options,
     cwd: Path | None = None,
     cache_directory: Path | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Instrument (or, with ``options.remove``, un-instrument) the Python files under ``paths``."""
+    """Instrument (or, with ``options.remove``, un-instrument) the Python files under ``paths``.
+
+    ``progress(done, total)`` is called as files are rewritten (for a progress bar).
+    """
     found, skipped = find_python_files(paths, options.exclude, cwd)
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
     results: dict[Path, FileResult] = {}
@@ -66,7 +72,7 @@ def run(
         else:
             todo.append(item)
 
-    outcomes = _transform_all(todo, index, options)
+    outcomes = _transform_all(todo, index, options, progress or _no_progress)
     unchanged_paths: list[Path] = []
     for item, outcome in zip(todo, outcomes, strict=True):
         result = _finish(item, outcome, options)
@@ -135,14 +141,24 @@ def _open_cache(index: Any, options: Options, directory: Path | None) -> Cache |
     return Cache.load(key, directory)
 
 
-def _transform_all(todo: Sequence[_Loaded], index: Any, options: Options) -> list[Outcome]:
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def _transform_all(
+    todo: Sequence[_Loaded], index: Any, options: Options, progress: Progress
+) -> list[Outcome]:
     jobs = [(item.source.text, item.module, item.found.display) for item in todo]
     workers = min(options.jobs, len(jobs))
     if len(jobs) > PARALLEL_MIN_FILES and workers > 1:
         from instrument.concurrency import transform_parallel
 
-        return transform_parallel(jobs, index, options, workers)
-    return [transform(text, module, display, index, options) for text, module, display in jobs]
+        return transform_parallel(jobs, index, options, workers, progress)
+    outcomes: list[Outcome] = []
+    for text, module, display in jobs:
+        outcomes.append(transform(text, module, display, index, options))
+        progress(len(outcomes), len(jobs))
+    return outcomes
 
 
 def _finish(item: _Loaded, outcome: Outcome, options: Options) -> FileResult:

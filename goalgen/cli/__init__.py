@@ -1,6 +1,6 @@
 """The `goalgen` command: the one place that wires the generator, instrument engine and runtime.
 
-One module per command; each registers itself here with ``add_command``.
+One module per command, listed in ``_COMMANDS`` and imported only when it runs.
 """
 
 from __future__ import annotations
@@ -11,30 +11,34 @@ import click
 
 from goalgen import __version__
 
-# (module under goalgen.cli, attribute) for each sub-command; a missing module is skipped so
-# the CLI keeps working while commands are being built.
-_COMMANDS = [
-    ("generate", "generate"),
-    ("instrument", "instrument"),
-    ("traces", "traces"),
-    ("bot", "bot"),
-]
+# Sub-command name -> module under goalgen.cli that defines a click command of that name.
+# Modules are imported only when their command runs (or help lists them), so `goalgen traces`
+# does not pay for importing LibCST.
+_COMMANDS = {
+    "generate": "generate",
+    "instrument": "instrument",
+    "traces": "traces",
+    "bot": "bot",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A click group that imports each sub-command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(_COMMANDS) | set(super().list_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _COMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        return getattr(importlib.import_module(f"goalgen.cli.{module}"), cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="goalgen")
 def cli() -> None:
     """GoalGen: generate multi-agent projects and add distributed tracing to them."""
-
-
-for _module, _attr in _COMMANDS:
-    try:
-        _mod = importlib.import_module(f"goalgen.cli.{_module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"goalgen.cli.{_module}":
-            raise
-        continue
-    cli.add_command(getattr(_mod, _attr))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,11 +61,28 @@ def instrument(
         paths, dry_run, check, remove, style, select, exclude, jobs, no_cache
     )
     try:
-        report = run(list(paths), options)
+        report = _run_with_progress(list(paths), options)
     except KeyboardInterrupt:
         terminal.abort("interrupted; files already written are complete, the rest untouched", 130)
     _print_report(report, options, output_format)
     raise SystemExit(report.return_code)
+
+
+def _run_with_progress(paths: list[Path], options: Options) -> Report:
+    """Run the engine; on a terminal, show a transient progress bar on stderr meanwhile."""
+    console = terminal.err()
+    if not console.is_terminal:
+        return run(paths, options)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("instrument"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("rewrite", total=None)
+        return run(
+            paths,
+            options,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 def _resolve_options(

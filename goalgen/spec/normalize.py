@@ -69,6 +69,8 @@ def build_goal_spec(doc: dict[str, Any], warnings: list[Issue]) -> tuple[GoalSpe
         agents.append(_agent(name, raw, ident, class_name, tools, tool_idents,
                              tasks_by_agent.get(name, [])))
     supervisor = next(agent for agent in agents if agent.kind == "supervisor")
+    if len(agents) == 1:
+        agents.append(_default_worker(doc, supervisor, warnings))
     field_names = _Names("context field", "field", errors)
     descriptions = (doc.get("state_management", {}).get("state", {}).get("schema", {})
                     .get("descriptions", {}))
@@ -86,6 +88,20 @@ def build_goal_spec(doc: dict[str, Any], warnings: list[Issue]) -> tuple[GoalSpe
         context_fields=context_fields, document=doc,
     )
     return spec, errors
+
+
+def _default_worker(doc: dict[str, Any], supervisor: AgentSpec,
+                    warnings: list[Issue]) -> AgentSpec:
+    """The agent a supervisor-only spec routes to (the public GoalGen's minimal specs)."""
+    name = "assistant" if supervisor.ident != "assistant" else "assistant_agent"
+    warnings.append(Issue("agents", f"only a supervisor: adding an agent {name!r} for it to "
+                          "route to (add your own agents to the spec)"))
+    description = doc.get("description") or f"Answers questions about {doc['title']}"
+    return AgentSpec(
+        name=name, ident=name, class_name=to_class_name(name), kind="llm_agent",
+        description=description, policy="simple_router", max_loop=DEFAULT_MAX_LOOP["llm_agent"],
+        llm_config=dict(supervisor.llm_config),
+    )
 
 
 def _tool(name: str, raw: dict[str, Any], ident: str) -> ToolSpec:

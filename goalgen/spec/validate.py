@@ -163,8 +163,6 @@ def _check_agents(checker: Checker, agents: dict[str, Any], tool_names: set[str]
     supervisors = [n for n, a in agents.items() if isinstance(a, dict) and a.get("kind") == "supervisor"]
     if "supervisor" not in kinds:
         checker.error("agents", "no supervisor: one agent needs \"kind\": \"supervisor\"")
-    elif len(supervisors) == len(agents):
-        checker.error("agents", "only a supervisor: add at least one agent for it to route to")
     elif len(supervisors) > 1:
         checker.error("agents", f"more than one supervisor ({', '.join(supervisors)}); "
                                 "a generated workflow has exactly one")

@@ -146,3 +146,33 @@ def test_two_processes_on_one_file_agree_on_one_thread(tmp_path):
     assert len(lines) == 40
     assert len({line.split()[0] for line in lines}) == 1
     assert sum(int(line.split()[1]) for line in lines) == 1
+
+
+def test_many_mappers_opening_a_fresh_file_at_once_all_succeed(tmp_path):
+    # Switching a fresh file to WAL answers "database is locked" without waiting for the busy
+    # timeout; the mapper must retry instead of failing a fresh replica's first message. The
+    # blocking core is called straight from the threads: the event-loop hop of the async API
+    # spreads the openings out too much to hit the race reliably.
+    errors: list = []
+    for trial in range(30):
+        path = tmp_path / f"fresh{trial}.db"
+        barrier = threading.Barrier(4, timeout=30)
+        thread_ids: set = set()
+
+        def worker(path=path, barrier=barrier, thread_ids=thread_ids):
+            mapper = DatabaseMapper(path)
+            try:
+                barrier.wait()
+                thread_ids.add(mapper._map(personal("29:fresh"))[0])
+            except Exception as exc:  # surfaced by the assertion below
+                errors.append(exc)
+            finally:
+                mapper._close()
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert len(thread_ids) == 1
+    assert errors == []

@@ -16,6 +16,7 @@ from goalgen.spec import load_spec
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "examples" / "travel_planning.json"
 VARIED = ROOT / "tests" / "templates" / "varied_spec.json"
+MINIMAL = ROOT / "tests" / "templates" / "minimal_spec.json"  # the public GoalGen's smallest
 RUFF = Path(sys.executable).with_name("ruff")
 
 EXPECTED_SAMPLE_FILES = {
@@ -77,7 +78,7 @@ def test_generated_python_compiles_and_has_no_tracing(
         assert not re.search(r"trac(e|ing)", text, re.IGNORECASE), path
 
 
-@pytest.mark.parametrize("spec_path", [SAMPLE, VARIED], ids=["sample", "varied"])
+@pytest.mark.parametrize("spec_path", [SAMPLE, VARIED, MINIMAL], ids=["sample", "varied", "minimal"])
 def test_generated_project_is_ruff_clean(spec_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "project"
     write_project(render_project(load_spec(spec_path).spec), out)

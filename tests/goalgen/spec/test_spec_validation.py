@@ -102,11 +102,17 @@ def test_two_supervisors_are_an_error(sample: dict[str, Any]) -> None:
     assert "more than one supervisor (supervisor_agent, hotel_agent)" in error
 
 
-def test_a_supervisor_alone_is_an_error(sample: dict[str, Any]) -> None:
-    sample["agents"] = {"boss": {"kind": "supervisor"}}
-    sample["tasks"] = []
+def test_a_minimal_supervisor_only_spec_gets_an_assistant_agent() -> None:
+    minimal = {
+        "id": "minimal", "title": "Minimal", "version": "1.0.0",
+        "agents": {"supervisor": {"kind": "supervisor", "policy": "simple_router"}},
+    }
 
-    assert errors_of(sample) == ["agents: only a supervisor: add at least one agent for it to route to"]
+    result = load_spec_document(minimal)
+
+    assert [a.name for a in result.spec.agents] == ["assistant"]
+    assert result.spec.supervisor.ident == "supervisor"
+    assert "only a supervisor: adding an agent 'assistant'" in str(result.warnings[0])
 
 
 def test_a_task_naming_an_unknown_agent_is_an_error(sample: dict[str, Any]) -> None:

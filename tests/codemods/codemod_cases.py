@@ -1,0 +1,52 @@
+"""Shared helpers for the codemod tests: run on dedented source, check the round trips."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+from codemods import KINDS, ProjectIndex, Rewrite, build_index, rewrite
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def run(
+    code: str,
+    *,
+    module: str = "app.main",
+    others: Mapping[str, str] | None = None,
+    kinds=KINDS,
+    style: str = "auto",
+) -> Rewrite:
+    index = build_index({**(others or {}), module: code})
+    return rewrite(code, module=module, index=index, kinds=kinds, style=style)
+
+
+def remove(code: str, module: str = "app.main") -> Rewrite:
+    return rewrite(code, module=module, index=ProjectIndex(), remove=True)
+
+
+def check(before: str, after: str, **kwargs) -> Rewrite:
+    """``before`` becomes ``after``; a second run changes nothing; remove gives ``before``."""
+    before, after = dedent(before), dedent(after)
+    result = run(before, **kwargs)
+    assert result.code == after
+    again = run(result.code, **kwargs)
+    assert again.code == result.code
+    assert not again.changed_targets
+    assert remove(result.code, kwargs.get("module", "app.main")).code == before
+    return result
+
+
+def check_noop(code: str, **kwargs) -> Rewrite:
+    code = dedent(code)
+    result = run(code, **kwargs)
+    assert result.code == code
+    assert not result.changed_targets
+    return result
+
+
+def actions(result: Rewrite) -> list[tuple[str, str, str]]:
+    return [(t.kind, t.span or t.name, t.action) for t in result.targets]

@@ -1,0 +1,160 @@
+"""HTTP client codemod: hooks appended to httpx/aiohttp clients; a real server sees traceparent."""
+
+from __future__ import annotations
+
+import pytest
+from codemod_cases import check, check_noop, dedent, remove, run
+
+HTTP = ("http",)
+
+REWRITES = [
+    pytest.param(
+        """
+        import httpx
+
+
+        async def call(url):
+            async with httpx.AsyncClient(timeout=10) as client:  # keep me
+                return await client.get(url)
+
+
+        def sync_client():
+            return httpx.Client()
+        """,
+        """
+        import httpx
+        from frmk.utils.tracing.http import httpx_event_hooks
+
+
+        async def call(url):
+            async with httpx.AsyncClient(timeout=10, event_hooks=httpx_event_hooks()) as client:  # keep me  # goalgen: instrument
+                return await client.get(url)
+
+
+        def sync_client():
+            return httpx.Client(event_hooks=httpx_event_hooks())  # goalgen: instrument
+        """,
+        id="httpx",
+    ),
+    pytest.param(
+        """
+        from aiohttp import ClientSession as Session
+
+        session = Session(
+            base_url="http://localhost:8000",
+            raise_for_status=True,
+        )
+        """,
+        """
+        from aiohttp import ClientSession as Session
+        from frmk.utils.tracing.http import aiohttp_trace_configs
+
+        session = Session(
+            base_url="http://localhost:8000",
+            raise_for_status=True,
+            trace_configs=aiohttp_trace_configs(),
+        )  # goalgen: instrument
+        """,
+        id="aiohttp-multiline-trailing-comma",
+    ),
+    pytest.param(
+        """
+        import aiohttp
+
+        if True: s = aiohttp.ClientSession(
+            headers={})
+        """,
+        """
+        import aiohttp
+        from frmk.utils.tracing.http import aiohttp_trace_configs
+
+        if True: s = aiohttp.ClientSession(
+            headers={}, trace_configs=aiohttp_trace_configs())  # goalgen: instrument
+        """,
+        id="one-line-suite",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), REWRITES)
+def test_rewrites(before: str, after: str) -> None:
+    check(before, after, kinds=HTTP)
+
+
+def test_skips_and_present() -> None:
+    result = check_noop(
+        """
+        import httpx
+        from frmk.utils.tracing.http import httpx_event_hooks as hooks
+
+        a = httpx.AsyncClient(event_hooks=hooks())
+        b = httpx.AsyncClient(event_hooks={"request": []})
+        c = httpx.Client(**options)
+        """,
+        kinds=HTTP,
+    )
+    assert [(t.action, t.reason) for t in result.targets] == [
+        ("present", ""),
+        ("skipped", "already passes event_hooks"),
+        ("skipped", "passes **kwargs"),
+    ]
+
+
+def test_hand_written_hooks_survive_remove() -> None:
+    code = dedent(
+        """
+        import httpx
+        from frmk.utils.tracing.http import httpx_event_hooks
+
+        a = httpx.AsyncClient(event_hooks=httpx_event_hooks())
+        b = httpx.Client()
+        """
+    )
+    traced = run(code, kinds=HTTP)
+    assert traced.code.count("event_hooks=httpx_event_hooks()") == 2
+    assert remove(traced.code).code == code
+
+
+CLIENTS = '''
+import aiohttp
+import httpx
+
+from frmk.utils.tracing import TraceSpan
+
+
+async def call_both(url):
+    with TraceSpan("bot.on_message_activity"):
+        async with httpx.AsyncClient() as client:
+            await client.get(url)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url) as response:
+                await response.read()
+'''
+
+
+async def test_traced_clients_send_traceparent_to_a_real_server(load, spans) -> None:
+    from aiohttp import web
+
+    seen: list[str | None] = []
+
+    async def handler(request):
+        seen.append(request.headers.get("traceparent"))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        code = run(dedent(CLIENTS), module="tracedclients.calls", kinds=HTTP).code
+        module = load({"tracedclients.calls": code}, "tracedclients.calls")
+        await module.call_both(f"http://127.0.0.1:{port}/")
+    finally:
+        await runner.cleanup()
+    (span,) = [s for s in spans if s["name"] == "bot.on_message_activity"]
+    assert len(seen) == 2
+    for header in seen:
+        assert header is not None and header.split("-")[1] == span["trace_id"]
