@@ -244,9 +244,11 @@ class Applier:
         if any(e.action == "kwarg" for e in editor.triggered):
             new = mark_statement(new)
         out: list[cst.BaseStatement] = [new]
+        wrapped = False
         for edit in editor.triggered:
-            if edit.action == "wrap":
+            if edit.action == "wrap" and not wrapped:  # one span per statement, however many calls
                 out = [self._wrap(out, edit.span)]
+                wrapped = True
             elif edit.action == "after":
                 self.needed.add("TraceContextMiddleware")
                 text = f"{edit.statement}  {MARKER}{self.nl}"

@@ -56,4 +56,8 @@ MARKER = "# goalgen: instrument"
 
 
 class UnparsableSource(ValueError):
-    """The code parses with LibCST but not with this Python's ``ast`` (e.g. newer syntax)."""
+    """The code does not parse with this Python's ``ast`` (a syntax error, or newer syntax).
+
+    ``rewrite`` raises it (``str(exc)`` is "line N: message"); the engine reports the file and
+    leaves it untouched.
+    """

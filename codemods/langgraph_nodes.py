@@ -69,7 +69,7 @@ def resolve_node(scan: ModuleScan, call: CallInfo, expr: ast.expr) -> tuple[str,
             return "local", key
         if text in scan.imports.names:
             return "import", scan.imports.resolve(text)
-        return "skip", "not a function defined in this project"
+        return "skip", "not a function definition (a value, instance or parameter)"
     if head in ("self", "cls") and "." not in rest:
         key = _method(_class_scope(scan, call.scope_key), rest)
         return ("local", key) if key else ("skip", "method not defined in the class")
@@ -112,7 +112,7 @@ def trace_langgraph_nodes(ctx: Context) -> None:
             if hit is None:
                 ctx.skip("node", label, call.line, f"imported from outside the project ({what})")
             elif hit[1] not in index.modules[hit[0]].functions:
-                ctx.skip("node", label, call.line, "not a function defined in this project")
+                ctx.skip("node", label, call.line, "not a function definition (a value, instance or parameter)")
     top = scan.scopes[""].defs
     for func_name, registered in index.foreign_nodes(scan.module).items():
         if func_name in top:

@@ -1,12 +1,15 @@
 """``rewrite()``: run the codemods of the selected kinds on one module's source.
 
-Pure: no I/O, never imports or runs the code it reads. Raises ``libcst.ParserSyntaxError`` when
-LibCST cannot parse the code and :class:`~codemods.base.UnparsableSource` (a ``ValueError``) when
-only Python's ``ast`` cannot (syntax newer than the running interpreter).
+Pure: no I/O, never imports or runs the code it reads. Everything is decided on a fast ``ast``
+scan; LibCST parses the file only when there is something to change, so files that are already
+traced (or hold no targets) cost an ``ast`` parse, not a LibCST one. Raises
+:class:`~codemods.base.UnparsableSource` (a ``ValueError``) when Python's ``ast`` cannot parse
+the code, and ``libcst.ParserSyntaxError`` when only LibCST cannot (then the file has edits).
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Collection
 
 import libcst as cst
@@ -20,7 +23,7 @@ from codemods import (  # noqa: F401  (importing the kind modules fills the regi
     mapper_calls,
 )
 from codemods.apply import Applier
-from codemods.base import KINDS, STYLES, Rewrite, UnparsableSource
+from codemods.base import KINDS, MARKER, STYLES, Rewrite, UnparsableSource
 from codemods.imports import add_runtime_imports
 from codemods.plan import REGISTRY, Context, Plan
 from codemods.project_index import ProjectIndex, summarize
@@ -49,8 +52,11 @@ def rewrite(
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     bom = BOM if code.startswith(BOM) else ""
     source = code[len(bom) :]
-    tree = cst.parse_module(source)
     if remove:
+        if MARKER not in source:  # nothing of ours here: no LibCST parse needed
+            _ast_check(source)
+            return Rewrite(code, [])
+        tree = cst.parse_module(source)
         new_tree, targets = remove_tracing(tree, source)
         return Rewrite(bom + new_tree.code if new_tree is not tree else code, targets)
     summary_known = index.modules.get(module)
@@ -66,8 +72,16 @@ def rewrite(
         if kind in kinds and kind in REGISTRY:
             REGISTRY[kind](ctx)
     targets = sorted(plan.targets, key=lambda t: t.line)
-    if not plan.funcs and not plan.calls:
+    if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)
+    tree = cst.parse_module(source)
     applier = Applier(plan, tree)
     new_tree = add_runtime_imports(applier.run(tree), applier.needed)
     return Rewrite(bom + new_tree.code, targets)
+
+
+def _ast_check(source: str) -> None:
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc

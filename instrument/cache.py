@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "GOALGEN_CACHE_DIR"
+KEEP = 32  # cache files kept in the directory (one per options + index fingerprint)
 
 
 def cache_dir() -> Path:
@@ -131,3 +132,17 @@ class Cache:
         except OSError:
             return
         self._dirty = False
+        self._prune()
+
+    def _prune(self) -> None:
+        """Keep the newest ``KEEP`` cache files: every index change starts a new one."""
+        try:
+            files = sorted(
+                self.path.parent.glob("instrument-*.json"),
+                key=lambda p: p.stat().st_mtime,
+                reverse=True,
+            )
+            for old in [f for f in files if f != self.path][KEEP - 1 :]:
+                old.unlink()
+        except OSError:
+            pass

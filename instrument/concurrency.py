@@ -7,6 +7,7 @@ exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``Key
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -21,6 +22,9 @@ _OPTIONS: Options | None = None
 def _init_worker(index: Any, options: Options) -> None:
     global _INDEX, _OPTIONS
     _INDEX, _OPTIONS = index, options
+    # Ctrl-C reaches the whole process group; only the parent acts on it (cancels and shuts the
+    # pool down), so workers do not each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(job: tuple[str, str, str]) -> Outcome:

@@ -1,14 +1,14 @@
 """The ``instrument`` pipeline: read all files, build one project index, prefilter, rewrite,
 then diff, check or write -- and return one ``Report``.
 
-Every file is decoded and syntax-checked up front, so a broken file is reported (exit 123) even
-when nothing in it would be rewritten, and is left out of the index while every other file is
-still processed.
+Every file is decoded and syntax-checked up front (files the index could not parse are parsed
+again to name the error), so a broken file is reported (exit 123) even when nothing in it would
+be rewritten, while every other file is still processed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,9 +57,9 @@ def run(
     found, skipped = find_python_files(paths, options.exclude, cwd)
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
     results: dict[Path, FileResult] = {}
-    loaded = _load(found, results)
-
-    index = codemods.build_index({item.module: item.source.text for item in loaded})
+    decoded = _load(found, results)
+    index = codemods.build_index({item.module: item.source.text for item in decoded})
+    loaded = _parsable(decoded, index, results)
     keep = make_prefilter(index)
     cache = _open_cache(index, options, cache_directory)
 
@@ -90,18 +90,38 @@ def run(
 
 
 def _load(found: Sequence[FoundFile], results: dict[Path, FileResult]) -> list[_Loaded]:
-    """Read, decode and syntax-check every file; failures go straight into ``results``."""
+    """Read and decode every file; failures go straight into ``results``."""
     loaded: list[_Loaded] = []
     modules: set[str] = set()
     for item in found:
         try:
             source = decode(read_bytes(item.path))
-            check_syntax(source.text, item.display)
         except SourceError as exc:
             results[item.path] = FileResult(item.display, FAILED, reason=str(exc))
             continue
         loaded.append(_Loaded(item, source, _unique_module(item, modules)))
     return loaded
+
+
+def _parsable(
+    loaded: Sequence[_Loaded], index: Any, results: dict[Path, FileResult]
+) -> list[_Loaded]:
+    """The files that are valid Python; the others go into ``results`` with the reason.
+
+    The index leaves out exactly the modules ``ast`` cannot parse, so only those (or all
+    files, if the index does not say) are parsed again here to name the error.
+    """
+    indexed = getattr(index, "modules", None)
+    kept: list[_Loaded] = []
+    for item in loaded:
+        if not isinstance(indexed, Mapping) or item.module not in indexed:
+            try:
+                check_syntax(item.source.text, item.found.display)
+            except SourceError as exc:
+                results[item.found.path] = FileResult(item.found.display, FAILED, reason=str(exc))
+                continue
+        kept.append(item)
+    return kept
 
 
 def _unique_module(item: FoundFile, taken: set[str]) -> str:

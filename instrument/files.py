@@ -3,9 +3,10 @@ module names.
 
 Directories that never hold project code (``.git``, virtualenvs, caches, build output,
 ``node_modules``, ``site-packages``) are skipped, symlinks that leave the tree are not followed,
-and ``--exclude`` globs are matched against paths relative to the given PATH. Module names follow
+and ``--exclude`` globs skip files and whole directories. Module names follow
 pytest's rule: the package root of a file is the nearest directory above it without an
 ``__init__.py``, so ``tests/test_x.py`` in a package ``tests`` becomes ``tests.test_x``.
+``--exclude`` globs match paths relative to the given PATH or to the working directory.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def is_excluded(relative: str, globs: Sequence[str]) -> bool:
         if "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in pure.parts):
             return True
     return False
+
+
+def _excluded(relative: str, path: Path, cwd: Path, globs: Sequence[str]) -> bool:
+    """Globs match the path relative to the given PATH or to the working directory."""
+    return bool(globs) and (is_excluded(relative, globs) or is_excluded(_display(path, cwd), globs))
 
 
 def _is_virtualenv(directory: Path) -> bool:
@@ -151,12 +157,12 @@ def _walk(root: Path, exclude: Sequence[str], skipped: list[SkippedPath], cwd: P
             if is_dir:
                 if entry.name in SKIP_DIRS or _is_virtualenv(path):
                     continue
-                if is_excluded(relative, exclude):
+                if _excluded(relative, path, cwd, exclude):
                     skipped.append(SkippedPath(_display(path, cwd) + "/", "excluded"))
                     continue
                 subdirs.append(path)
-            elif entry.name.endswith(".py"):
-                if is_excluded(relative, exclude):
+            elif entry.name.endswith(".py") and entry.is_file():  # not a FIFO, socket, ...
+                if _excluded(relative, path, cwd, exclude):
                     skipped.append(SkippedPath(_display(path, cwd), "excluded"))
                     continue
                 yield path

@@ -70,13 +70,12 @@ def instrument(
 
 def _run_with_progress(paths: list[Path], options: Options) -> Report:
     """Run the engine; on a terminal, show a transient progress bar on stderr meanwhile."""
-    console = terminal.err()
-    if not console.is_terminal:
+    if not sys.stderr.isatty():  # not --color: a forced-colour CI log gets no redraws
         return run(paths, options)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("instrument"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=terminal.err(), transient=True) as bar:
         task = bar.add_task("rewrite", total=None)
         return run(
             paths,
@@ -116,8 +115,8 @@ def _print_report(report: Report, options: Options, output_format: str) -> None:
         _print_github(report)
     else:
         if options.diff:
-            _write_diffs(report)
-        if report.mode is Mode.CHECK:
+            _write_diffs(report)  # with --check too: stdout stays one clean patch
+        elif report.mode is Mode.CHECK:
             for result in report.changed:
                 for target in result.changed_targets:
                     terminal.echo_raw(f"{result.path}:{target.line} {target.kind} {target.name}\n")

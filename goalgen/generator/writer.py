@@ -2,7 +2,8 @@
 
 Files are written into a temporary folder next to the output folder and moved into place with
 one rename, so a failure never leaves a half-written project. With ``force`` an existing output
-folder is moved aside first and deleted only after the new one is in place.
+folder is moved aside first and deleted only after the new one is in place. An existing empty
+folder (for example the current one) is kept and the files are moved into it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def check_output(out: Path, force: bool) -> bool:
 def write_project(files: list[RenderedFile], out: Path, force: bool = False) -> WriteResult:
     """Write ``files`` under ``out`` atomically (see module docstring)."""
     replaced = check_output(out, force)
+    out = out.resolve()  # "." has no usable parent or name for the staging folder
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.goalgen-new-", dir=out.parent))
     try:
@@ -65,10 +67,24 @@ def write_project(files: list[RenderedFile], out: Path, force: bool = False) -> 
 
 
 def _move_into_place(staging: Path, out: Path, replace: bool) -> None:
-    if not replace:
-        if out.exists():
-            out.rmdir()  # empty: checked by check_output
+    if not out.exists():
         os.replace(staging, out)
+        return
+    if not replace:
+        # An existing empty folder (maybe the current one) stays; the files move into it.
+        moved = []
+        try:
+            for child in sorted(staging.iterdir()):
+                os.replace(child, out / child.name)
+                moved.append(out / child.name)
+        except BaseException:
+            for path in moved:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            raise
+        staging.rmdir()
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.goalgen-old-", dir=out.parent))
     os.replace(out, old / out.name)

@@ -19,7 +19,7 @@ from goalgen.spec.validate import check_spec
 def read_spec_document(path: Path) -> Any:
     """Parse the JSON at ``path``; a missing file or bad JSON raises SpecError with the spot."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
     except FileNotFoundError:
         raise SpecError([Issue("", f"spec file not found: {path}")]) from None
     except IsADirectoryError:

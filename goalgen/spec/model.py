@@ -42,7 +42,8 @@ class ToolSpec:
     url: str = ""
     method: str = "GET"
     timeout: float = 30.0
-    env_vars: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)  # values may hold ${VAR}
+    env_vars: tuple[str, ...] = ()  # every ${VAR} in the url and headers
 
     @property
     def base_url_var(self) -> str:

@@ -19,8 +19,13 @@ LLM_KEYS = ("model", "temperature", "max_tokens")
 RESERVED = {
     # The supervisor's graph node is always "supervisor"; the rest are names in graph.py.
     "agent": {"supervisor", "route_from_supervisor", "build_graph", "compile_graph"},
-    "agent class": {"BaseAgent"},
-    "tool": {"call_http", "expand_url", "not_implemented", "ToolResult"},
+    # Names imported next to the agent classes in the agent modules and graph.py.
+    "agent class": {"Any", "BaseAgent", "BaseCheckpointSaver", "CompiledStateGraph", "Mapping",
+                    "StateGraph", "WorkflowState"},
+    # Names in tools.py, and helpers imported next to the tools in the agent modules.
+    "tool": {"call_http", "expand_env", "not_implemented", "os", "re", "httpx", "dataclass",
+             "known_context", "assistant_message", "count_visit", "latest_user_message",
+             "llm_messages", "system_prompt", "choose"},
     "context field": {"messages", "next_agent", "loop_count", "visits", "user_id"},
 }
 
@@ -63,7 +68,7 @@ def build_goal_spec(doc: dict[str, Any], warnings: list[Issue]) -> tuple[GoalSpe
         # The supervisor's node is "supervisor" whatever its name, so only workers can clash.
         ident = agent_names.ident(name, f"agents.{name}", raw["kind"] != "supervisor")
         class_name = to_class_name(ident)
-        if raw["kind"] != "supervisor" and class_name in RESERVED["agent class"]:
+        if class_name in RESERVED["agent class"]:
             errors.append(Issue(f"agents.{name}", f"agent name {name!r} gives the class "
                                 f"{class_name!r}, which the generated code already uses"))
         agents.append(_agent(name, raw, ident, class_name, tools, tool_idents,
@@ -74,7 +79,8 @@ def build_goal_spec(doc: dict[str, Any], warnings: list[Issue]) -> tuple[GoalSpe
     field_names = _Names("context field", "field", errors)
     descriptions = (doc.get("state_management", {}).get("state", {}).get("schema", {})
                     .get("descriptions", {}))
-    context_fields = [ContextField(name, field_names.ident(name, f"context_fields.{name}"),
+    fields_path = "state_management.state.schema.context_fields"
+    context_fields = [ContextField(name, field_names.ident(name, fields_path),
                                    descriptions.get(name, ""))
                       for name in migrated_context_fields(doc, warnings)]
     goal_ident = to_identifier(doc["id"], "goal") or "goal"
@@ -105,13 +111,15 @@ def _default_worker(doc: dict[str, Any], supervisor: AgentSpec,
 
 
 def _tool(name: str, raw: dict[str, Any], ident: str) -> ToolSpec:
-    spec = raw.get("spec") or {}
-    url = spec.get("url", "") if raw["type"] == "http" else ""
+    spec = (raw.get("spec") or {}) if raw["type"] == "http" else {}
+    url = spec.get("url", "")
+    headers = dict(spec.get("headers", {}))
+    placeholders = env_placeholders(" ".join([url, *headers.values()]))
     return ToolSpec(
         name=name, ident=ident, type=raw["type"],
         description=raw.get("description") or f"The {name} tool",
         url=url, method=str(spec.get("method", "GET")).upper(),
-        timeout=float(spec.get("timeout", 30)), env_vars=tuple(env_placeholders(url)),
+        timeout=float(spec.get("timeout", 30)), headers=headers, env_vars=tuple(placeholders),
     )
 
 

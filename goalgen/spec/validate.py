@@ -23,6 +23,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "agents.*": {"kind", "policy", "tools", "max_loop", "llm_config", "description"},
     "agents.*.llm_config": {"model", "temperature", "max_tokens"},
     "tools.*": {"type", "description", "spec"},
+    "tools.*.spec": {"url", "method", "timeout", "headers"},  # http tools; others are free-form
     "tasks.*": {"id", "type", "agent", "tools", "description"},
     "ux": {"teams", "webchat", "api"},
     "state_management": {"checkpointing", "threads", "serialization", "state"},
@@ -191,6 +192,11 @@ def _check_tool(checker: Checker, name: str, tool: Any) -> None:
         checker.error(f"{path}.spec.method",
                       f"expected one of {', '.join(HTTP_METHODS)}, got {method!r}")
     checker.number(spec, "timeout", f"{path}.spec", 0.001)
+    headers = checker.typed(spec, "headers", f"{path}.spec", dict) or {}
+    for key, value in headers.items():
+        if not isinstance(value, str):
+            checker.error(f"{path}.spec.headers.{key}", f"expected a string, got {_describe(value)}")
+    checker.unknown_keys(spec, "tools.*.spec", f"{path}.spec")
 
 
 def _check_tasks(checker: Checker, tasks: list[Any], agent_names: set[str],

@@ -302,3 +302,33 @@ def test_hand_written_tracing_survives_remove() -> None:
     back = remove(traced.code)
     assert back.code == code
     assert [t.action for t in back.targets] == ["removed"]
+
+
+ECHO = '''
+from botbuilder.core import ActivityHandler, MessageFactory
+
+
+class EchoBot(ActivityHandler):
+    async def on_turn(self, turn_context):
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context):
+        """Echo the text back."""
+        await turn_context.send_activity(MessageFactory.text(f"echo: {turn_context.activity.text}"))
+'''
+
+
+@pytest.mark.parametrize("style", ["auto", "decorator", "block"])
+async def test_traced_bot_still_answers_under_the_real_botbuilder(style, load, spans) -> None:
+    from botbuilder.core.adapters import TestAdapter
+
+    code = run(dedent(ECHO), module="tracedbot.bot", kinds=BOT, style=style).code
+    module = load({"tracedbot.bot": code}, "tracedbot.bot")
+    assert module.EchoBot.on_message_activity.__doc__ == "Echo the text back."
+    adapter = TestAdapter(module.EchoBot().on_turn)
+    await adapter.test("hello", "echo: hello")
+    by_name = {s["name"]: s for s in spans}
+    assert set(by_name) == {"bot.on_turn", "bot.on_message_activity"}
+    turn, message = by_name["bot.on_turn"], by_name["bot.on_message_activity"]
+    assert message["parent_span_id"] == turn["span_id"]
+    assert message["trace_id"] == turn["trace_id"]

@@ -100,3 +100,16 @@ def test_fingerprint_is_stable_and_ignores_lazy_caches() -> None:
 
     assert fingerprint(Facts({"b", "a"})) == fingerprint(Facts({"a", "b"}, {"x": 1}))
     assert fingerprint(Facts({"a"})) != fingerprint(Facts({"a", "b"}))
+
+
+def test_old_cache_files_are_pruned(tmp_path: Path) -> None:
+    from instrument import cache as cache_module
+
+    source = tmp_path / "a.py"
+    source.write_bytes(b"x = 1\n")
+    for i in range(cache_module.KEEP + 5):
+        cache = Cache.load(fingerprint("key", i), tmp_path / "c")
+        cache.mark_unchanged([source])
+        cache.save()
+    assert len(list((tmp_path / "c").glob("instrument-*.json"))) == cache_module.KEEP
+    assert cache.path.exists()  # the newest one stays

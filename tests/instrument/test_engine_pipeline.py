@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -142,3 +143,16 @@ def test_report_return_codes() -> None:
     assert Report(Mode.WRITE, files=[failed]).return_code == 123
     assert Report(Mode.CHECK, remove=True).verb == "would remove tracing from"
     assert Report(Mode.WRITE).verb == "instrumented"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file_is_reported(project: Path, tmp_path: Path) -> None:
+    secret = project / "app/secret.py"
+    secret.write_text("x = 1\n")
+    secret.chmod(0)
+    try:
+        report = _run(project, tmp_path)
+    finally:
+        secret.chmod(0o644)
+    assert report.return_code == 123
+    assert [f.reason for f in report.failed] == ["unreadable: Permission denied"]

@@ -102,3 +102,16 @@ def test_explicit_files_are_taken_even_without_py_suffix(tmp_path: Path) -> None
 def test_walker_takes_only_py_files(tmp_path: Path, name: str) -> None:
     _touch(tmp_path, name)
     assert _displays(tmp_path) == []
+
+
+def test_walker_ignores_special_files_and_dangling_links(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.py")
+    os.mkfifo(tmp_path / "pipe.py")  # reading it would block forever
+    os.symlink(tmp_path / "gone.py", tmp_path / "dangling.py")
+    assert _displays(tmp_path) == ["a.py"]
+
+
+def test_exclude_also_matches_paths_relative_to_the_working_directory(tmp_path: Path) -> None:
+    _touch(tmp_path, "src/gen/models.py", "src/app.py")
+    found, _ = find_python_files([tmp_path / "src"], exclude=("src/gen",), cwd=tmp_path)
+    assert [f.display for f in found] == ["src/app.py"]

@@ -156,13 +156,15 @@ def test_start_bot_serves_locally_and_rejects_malformed_activities(project: Path
     wait_healthy(f"http://127.0.0.1:{port}/health", bot)
 
 
-def test_test_e2e_runs_a_conversation_through_both_servers(project: Path) -> None:
+def test_test_e2e_runs_a_conversation_through_both_servers(project: Path, tmp_path: Path) -> None:
     result = subprocess.run(
         ["bash", "scripts/test_e2e.sh", "I need a flight from Seattle to Paris on 2026-12-20"],
-        cwd=project, env=project_env(), capture_output=True, text=True, timeout=180,
+        cwd=project, env=project_env(TRACE_DIR=str(tmp_path / "traces")),
+        capture_output=True, text=True, timeout=180,
     )
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "bot: Hello! I am the Travel Planning Assistant" in result.stdout
     assert "from Seattle to Paris on 2026-12-20" in result.stdout
     assert "no spans recorded" in result.stdout  # generated code carries no tracing
+    assert (tmp_path / "traces" / "bot.log").exists()

@@ -198,3 +198,20 @@ def test_real_process_exit_codes_and_streams(project: Path) -> None:
     assert _goalgen("app", "--check", "--no-cache", cwd=project).returncode == 0
     usage = _goalgen("app", "--select", "nope", cwd=project)
     assert usage.returncode == 2 and b"Traceback" not in usage.stderr
+
+
+def test_block_style_round_trip(project: Path) -> None:
+    before = snapshot(project)
+    result = invoke("app", "--style", "block")
+    assert result.exit_code == 0, result.stderr
+    assert b'with TraceSpan("api.POST /items")' in (project / "app/api.py").read_bytes()
+    assert invoke("app", "--style", "block", "--check", "--no-cache").exit_code == 0
+    assert invoke("app", "--remove").exit_code == 0
+    assert snapshot(project) == before
+
+
+def test_check_with_dry_run_prints_only_the_patch_and_exits_1(project: Path) -> None:
+    result = invoke("app", "--check", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("diff --git ")
+    assert "app/api.py:7 api read_item" not in result.stdout

@@ -40,6 +40,18 @@ def test_an_empty_folder_is_used(tmp_path: Path) -> None:
     assert (out / "a.txt").exists()
 
 
+def test_the_current_folder_can_be_the_output_when_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+
+    write_project(files("a.txt", "pkg/b.py"), Path("."))
+
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == ["a.txt", "pkg"]
+    assert leftovers(tmp_path) == []
+
+
 def test_a_non_empty_folder_needs_force_and_is_left_alone(tmp_path: Path) -> None:
     out = tmp_path / "project"
     out.mkdir()

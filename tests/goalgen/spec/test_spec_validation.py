@@ -73,13 +73,15 @@ def test_a_missing_field_names_its_path(sample: dict[str, Any]) -> None:
          "tools.flight_search.spec.timeout: expected a number, got a string"),
         (lambda s: s["tools"]["flight_search"]["spec"].update(method="FETCH"),
          "tools.flight_search.spec.method: expected one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'"),
+        (lambda s: s["tools"]["flight_search"]["spec"].update(headers={"X-Key": 1}),
+         "tools.flight_search.spec.headers.X-Key: expected a string, got a number"),
         (lambda s: s["tasks"][1].update(tools="hotel_search"),
          "tasks[1].tools: expected a list, got a string"),
         (lambda s: s["state_management"]["state"]["schema"].update(context_fields=["a", 3]),
          "state_management.state.schema.context_fields[1]: expected a string, got a number"),
     ],
     ids=["string max_loop", "bool max_loop", "bad kind", "agents list", "timeout", "method",
-         "task tools", "context field"],
+         "header", "task tools", "context field"],
 )
 def test_a_mistyped_field_names_its_path_and_what_was_expected(
     sample: dict[str, Any], change: Any, expected: str
@@ -167,6 +169,18 @@ def test_unknown_keys_are_warnings_and_kept(sample: dict[str, Any]) -> None:
     assert result.spec.document["tasks"][0]["priority"] == 1
 
 
+def test_http_tool_headers_add_their_variables(sample: dict[str, Any]) -> None:
+    sample["tools"]["flight_search"]["spec"]["headers"] = {"Authorization": "Bearer ${FLIGHT_KEY}"}
+    sample["tools"]["flight_search"]["spec"]["retries"] = 3
+
+    result = load_spec_document(sample)
+
+    assert result.spec.tools[0].env_vars == ("FLIGHT_API_URL", "FLIGHT_KEY")
+    assert [str(w) for w in result.warnings] == [
+        "tools.flight_search.spec.retries: unknown key (kept in goal_spec.json, not used)"
+    ]
+
+
 def test_a_version_1_spec_is_accepted(sample: dict[str, Any]) -> None:
     sample["schema_version"] = 1
 
@@ -237,13 +251,33 @@ def test_a_worker_named_like_the_supervisor_node_is_an_error(sample: dict[str, A
     assert "becomes 'supervisor', which the generated code already uses" in error
 
 
+@pytest.mark.parametrize(
+    ("section", "name", "expected"),
+    [
+        ("agents", "any", "agent name 'any' gives the class 'Any'"),
+        ("agents", "state-graph", "agent name 'state-graph' gives the class 'StateGraph'"),
+        ("tools", "os", "tool name 'os' becomes 'os', which the generated code already uses"),
+        ("tools", "System Prompt", "becomes 'system_prompt', which the generated code already uses"),
+    ],
+)
+def test_names_that_would_shadow_generated_code_are_errors(
+    sample: dict[str, Any], section: str, name: str, expected: str
+) -> None:
+    sample[section][name] = {"kind": "llm_agent"} if section == "agents" else {"type": "function"}
+
+    [error] = errors_of(sample)
+    assert expected in error
+
+
 def test_a_context_field_clashing_with_routing_state_is_an_error(
     sample: dict[str, Any],
 ) -> None:
     sample["state_management"]["state"]["schema"]["context_fields"].append("messages")
 
     [error] = errors_of(sample)
-    assert error.startswith("context_fields.messages: context field name 'messages'")
+    assert error.startswith(
+        "state_management.state.schema.context_fields: context field name 'messages' becomes"
+    )
 
 
 def test_the_sample_file_on_disk_loads(tmp_path: Path, sample: dict[str, Any]) -> None:

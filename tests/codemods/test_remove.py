@@ -1,0 +1,72 @@
+"""--remove: only marked edits go; hand-written tracing and imports it needs stay."""
+
+from __future__ import annotations
+
+from codemod_cases import dedent, remove, run
+
+MIXED = dedent(
+    '''
+    from botbuilder.core import ActivityHandler
+    from frmk.utils.tracing import TraceSpan
+
+
+    class B(ActivityHandler):
+        async def on_turn(self, turn_context):
+            with TraceSpan("bot.by_hand"):
+                return 1
+
+        async def on_message_activity(self, turn_context):
+            """Doc."""
+            return 2
+    '''
+)
+
+
+def test_tool_import_merges_with_hand_import_and_round_trips() -> None:
+    traced = run(MIXED)
+    assert "from frmk.utils.tracing import trace_span, TraceSpan\n" in traced.code
+    assert [t.action for t in traced.targets] == ["present", "added"]
+    back = remove(traced.code)
+    assert back.code == MIXED
+    assert [(t.kind, t.name, t.action) for t in back.targets] == [
+        ("bot", "B.on_message_activity", "removed")
+    ]
+
+
+def test_block_style_removal_keeps_the_hand_written_block_and_its_import() -> None:
+    traced = run(MIXED, style="block")
+    assert traced.code.count("with TraceSpan(") == 2
+    assert remove(traced.code).code == MIXED
+
+
+def test_removal_survives_reformatting_of_the_tool_lines() -> None:
+    traced = run(MIXED).code
+    reformatted = traced.replace('@trace_span("bot.on_message_activity")', "@trace_span('bot.on_message_activity')")
+    back = remove(reformatted)
+    assert back.code == MIXED
+
+
+def test_removed_targets_carry_marker_lines() -> None:
+    traced = run(MIXED)
+    back = remove(traced.code)
+    line = traced.code.splitlines().index(
+        '    @trace_span("bot.on_message_activity")  # goalgen: instrument'
+    )
+    assert [t.line for t in back.targets] == [line + 1]
+
+
+def test_unmarked_lookalikes_are_not_touched() -> None:
+    code = dedent(
+        """
+        import httpx
+        from frmk.utils.tracing import trace_span
+        from frmk.utils.tracing.http import httpx_event_hooks
+
+
+        @trace_span("langgraph.node.x")  # reviewed by hand
+        def x(state):
+            return httpx.Client(event_hooks=httpx_event_hooks())  # goalgen is great
+        """
+    )
+    result = remove(code)
+    assert result.code == code and result.targets == []
