@@ -1,9 +1,21 @@
 """LibCST codemods that add (and remove) GoalGen tracing; called by the ``instrument`` engine.
 
-Entry points: :func:`build_index` (cross-module facts, with ``ast``), :func:`prefilter` (cheap
-text test), :func:`rewrite` (one module). One module per target kind — ``bot_handlers``,
-``fastapi_routes``, ``agent_methods``, ``langgraph_nodes``, ``mapper_calls``, ``http_clients`` —
-each registered in ``plan.REGISTRY`` under its kind.
+Entry points::
+
+    index = codemods.build_index({"app.bot": source, ...})   # cross-module facts, with ast
+    if codemods.prefilter(source, index):                     # cheap text test
+        result = codemods.rewrite(source, module="app.bot", index=index,
+                                  style="auto", kinds=codemods.KINDS, remove=False)
+        result.code, result.targets                           # new text, what was found
+
+``rewrite`` raises :class:`UnparsableSource` (a ``ValueError``; ``ast`` cannot parse the file,
+or it has lone-CR line endings) or ``libcst.ParserSyntaxError``; it never does I/O and never
+imports the code. One module per target kind — ``bot_handlers``, ``fastapi_routes``,
+``agent_methods``, ``langgraph_nodes``, ``mapper_calls``, ``http_clients`` — each registered in
+:data:`REGISTRY` under its kind. How it stays fast: decisions on an ``ast`` scan
+(``codemods.scan``), edits by LibCST on just the top-level statements that change
+(``codemods.chunks``, ``codemods.apply``), imports via ``AddImportsVisitor`` /
+``RemoveImportsVisitor`` on a stub of the import block (``codemods.imports``).
 
 How the tool's edits are told apart from hand-written tracing: every line it inserts or touches
 ends with the comment ``# goalgen: instrument`` (``base.MARKER``), e.g.::
@@ -21,6 +33,7 @@ under any import alias, by hand or by the tool) is reported as "present" and not
 from __future__ import annotations
 
 from codemods.base import KINDS, MARKER, STYLES, Rewrite, Target, UnparsableSource
+from codemods.plan import REGISTRY
 from codemods.project_index import ProjectIndex, build_index
 from codemods.rewrite import rewrite
 
@@ -51,6 +64,6 @@ def _names(index: ProjectIndex) -> frozenset[str]:
 
 
 __all__ = [
-    "KINDS", "MARKER", "STYLES", "ProjectIndex", "Rewrite", "Target", "UnparsableSource",
+    "KINDS", "MARKER", "REGISTRY", "STYLES", "ProjectIndex", "Rewrite", "Target", "UnparsableSource",
     "build_index", "prefilter", "rewrite",
 ]  # fmt: skip

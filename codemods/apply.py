@@ -23,7 +23,9 @@ def quote(text: str) -> str:
 
 
 def mark(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:
-    """Append the marker comment to a line's trailing whitespace."""
+    """Append the marker comment to a line's trailing whitespace (once per line)."""
+    if ws.comment is not None and ws.comment.value.endswith(MARKER):
+        return ws
     if ws.comment is None:
         return ws.with_changes(
             whitespace=cst.SimpleWhitespace(ws.whitespace.value + "  "), comment=cst.Comment(MARKER)
@@ -106,13 +108,21 @@ _HEADER_FIELDS: dict[type, tuple[str, ...]] = {
 class Applier:
     """One pass over a module's statements; see the module docstring."""
 
-    def __init__(self, plan: Plan, module: cst.Module) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        module: cst.Module,
+        seen: dict[str, int] | None = None,
+        counts: dict[str, dict[str, int]] | None = None,
+    ) -> None:
+        """``seen``/``counts``: names and module-level calls met before ``module``, when it is
+        a chunk of a file (see codemods.chunks), so keys and ordinals match the scan's."""
         self.plan = plan
         self.config = module.config_for_parsing
         self.nl = module.default_newline
         self.indent = module.default_indent
-        self.seen: dict[str, int] = {}
-        self.counts: dict[str, dict[str, int]] = {}
+        self.seen: dict[str, int] = dict(seen or {})
+        self.counts: dict[str, dict[str, int]] = {k: dict(v) for k, v in (counts or {}).items()}
         self.needed: set[str] = set()  # runtime names the inserted code uses
         self._templates: dict[str, cst.CSTNode] = {}
 

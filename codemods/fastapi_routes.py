@@ -126,7 +126,7 @@ def _propagate_app_context(ctx: Context) -> None:
         elif target in present:
             ctx.present("api", target, call.line)
         elif call.in_suite or call.in_header:
-            ctx.skip("api", target, call.line, "app made on a one-line compound statement")
+            ctx.skip("api", target, call.line, "statement shares its line (one-line suite or `;`)")
         else:
             statement = f"{target}.add_middleware(TraceContextMiddleware)"
             ctx.edit_call(call, "api", target, CallEdit("after", statement=statement))

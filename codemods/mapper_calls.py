@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from codemods.imports import is_runtime
+from codemods.imports import dotted_name, is_runtime
 from codemods.plan import CallEdit, Context, register
 
 MAPPER_METHODS = ("get_thread_id",)
@@ -47,9 +47,8 @@ def _traced_with(node: ast.With | ast.AsyncWith | None, ctx: Context) -> bool:
     if node is None:
         return False
     expr = node.items[0].context_expr
-    return isinstance(expr, ast.Call) and is_runtime(
-        ctx.scan.imports.resolve(ast.unparse(expr.func)), "TraceSpan"
-    )
+    callee = dotted_name(expr.func) if isinstance(expr, ast.Call) else None
+    return callee is not None and is_runtime(ctx.scan.imports.resolve(callee), "TraceSpan")
 
 
 @register("mapper")
@@ -72,6 +71,7 @@ def trace_mapper_calls(ctx: Context) -> None:
             elif call.in_header:
                 ctx.skip("mapper", call.callee, call.line, "call in a compound statement header", span)
             elif call.in_suite:
-                ctx.skip("mapper", call.callee, call.line, "call on a one-line suite", span)
+                reason = "statement shares its line (one-line suite or `;`)"
+                ctx.skip("mapper", call.callee, call.line, reason, span)
             else:
                 ctx.edit_call(call, "mapper", call.callee, CallEdit("wrap", span=span))

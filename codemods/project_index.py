@@ -83,6 +83,9 @@ class ProjectIndex:
     modules: dict[str, ModuleSummary] = field(default_factory=dict)
     _kinds: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _nodes: dict[str, dict[str, set[str]]] | None = field(default=None, repr=False, compare=False)
+    _included: dict[str, list[tuple[str, str]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     # -- names --------------------------------------------------------------------------
     def split(self, qualified: str) -> tuple[str, str] | None:
@@ -108,9 +111,6 @@ class ProjectIndex:
             qualified = f"{target}.{tail}" if tail else target
         return qualified
 
-    def is_project(self, qualified: str) -> bool:
-        return self.split(self.resolve(qualified)) is not None
-
     # -- classes ------------------------------------------------------------------------
     def class_kinds(self, qualified: str) -> frozenset[str]:
         """{"bot", "agent", "mapper", "protocol"} the class derives from, transitively."""
@@ -127,10 +127,6 @@ class ProjectIndex:
         self._kinds[resolved] = frozenset(kinds)
         return self._kinds[resolved]
 
-    def project_class(self, qualified: str) -> bool:
-        hit = self.split(self.resolve(qualified))
-        return hit is not None and hit[1] in self.modules[hit[0]].classes
-
     # -- FastAPI ------------------------------------------------------------------------
     def router(self, qualified: str, _depth: int = 0) -> RouterInfo | None:
         """The app/router a name refers to, with the prefix of its (single) include_router."""
@@ -141,12 +137,13 @@ class ProjectIndex:
         info = self.modules[hit[0]].routers.get(hit[1])
         if info is None:
             return None
-        parents = [
-            (includer, prefix)
-            for summary in self.modules.values()
-            for includer, router, prefix in summary.includes
-            if self.resolve(router) == resolved
-        ]
+        if self._included is None:
+            included: dict[str, list[tuple[str, str]]] = {}
+            for summary in self.modules.values():
+                for includer, router, prefix in summary.includes:
+                    included.setdefault(self.resolve(router), []).append((includer, prefix))
+            self._included = included
+        parents = self._included.get(resolved, [])
         if len(parents) == 1:
             parent = self.router(parents[0][0], _depth + 1)
             outer = parent.prefix if parent else ""

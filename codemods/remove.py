@@ -10,17 +10,21 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
   (``event_hooks=httpx_event_hooks()`` / ``trace_configs=aiohttp_trace_configs()``, always the
   last argument) are dropped and the marker is taken off the comment.
 
-Runtime imports are removed afterwards when nothing uses them any more. Instrument followed by
-remove gives back the original bytes. Needs no index: it reads only the file.
+Each edit's kind comes from its span name (``bot.``, ``api.``, ``agent.``, ``langgraph.node.``,
+``mapper.``), the middleware line (api) or the client argument (http), so ``kinds`` can limit the
+removal. Runtime imports are removed afterwards when nothing uses them any more. Instrument
+followed by remove gives back the original bytes. Needs no index: it reads only the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+from collections.abc import Collection, Sequence
 
 import libcst as cst
 
-from codemods.base import MARKER, Target
+from codemods.base import KINDS, MARKER, Target
+from codemods.chunks import chunk_text, split_chunks
 from codemods.imports import cst_dotted_name, remove_runtime_imports, used_names
 
 CLIENT_ARGS = {"event_hooks": "httpx_event_hooks", "trace_configs": "aiohttp_trace_configs"}
@@ -86,13 +90,20 @@ class _ArgStripper(cst.CSTTransformer):
 class Remover:
     """One pass over a module's statements; records a Target for every removal, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: Collection[str] = KINDS) -> None:
+        self.kinds = frozenset(kinds)
         self.targets: list[Target] = []
+        self.lines: list[int] = []  # per target: index of its marker among the file's markers
+        self.marker = -1  # index of the last marked line met
         self.names: set[str] = set()  # runtime names whose uses were removed
         self.scope: list[tuple[str, str]] = []  # (name, "function" | "class")
 
+    def _met_marker(self) -> None:
+        self.marker += 1
+
     def _found(self, kind: str, name: str, span: str) -> None:
         self.targets.append(Target(kind, name, span, 0, "removed"))
+        self.lines.append(self.marker)
 
     def run(self, module: cst.Module) -> cst.Module:
         body = self._stmts(module.body)
@@ -127,26 +138,34 @@ class Remover:
             for dec in stmt.decorators:
                 span = _span_of(dec.decorator, "trace_span")
                 if span is not None and _is_marked(dec.trailing_whitespace):
-                    self._found(span_kind(span), self._qual(stmt.name.value), span)
-                    self.names.add("trace_span")
-                else:
-                    kept.append(dec)
+                    self._met_marker()
+                    if span_kind(span) in self.kinds:
+                        self._found(span_kind(span), self._qual(stmt.name.value), span)
+                        self.names.add("trace_span")
+                        continue
+                kept.append(dec)
             if len(kept) != len(stmt.decorators):
                 stmt = stmt.with_changes(decorators=kept)
             self.scope.append((stmt.name.value, "function"))
             try:
-                return [self._suites(stmt)]
+                return [self._clause(stmt)]
             finally:
                 self.scope.pop()
         if isinstance(stmt, cst.ClassDef):
             self.scope.append((stmt.name.value, "class"))
             try:
-                return [self._suites(stmt)]
+                return [self._clause(stmt)]
             finally:
                 self.scope.pop()
         if isinstance(stmt, cst.With) and isinstance(stmt.body, cst.IndentedBlock):
             span = _span_of(stmt.items[0].item, "TraceSpan")
             if span is not None and _is_marked(stmt.body.header):
+                self._met_marker()
+                if span_kind(span) not in self.kinds:  # kept: only look inside
+                    inner_new = self._stmts(stmt.body.body)
+                    if inner_new is None:
+                        return [stmt]
+                    return [stmt.with_changes(body=stmt.body.with_changes(body=inner_new))]
                 self._found(span_kind(span), self._qual(), span)
                 self.names.add("TraceSpan")
                 inner = list(stmt.body.body)
@@ -161,11 +180,14 @@ class Remover:
             if not _is_marked(stmt.trailing_whitespace):
                 return [stmt]
             if self._is_middleware(stmt):
+                self._met_marker()
+                if "api" not in self.kinds:
+                    return [stmt]
                 self._found("api", "add_middleware", "")
                 self.names.add("TraceContextMiddleware")
                 return []
             return [self._strip(stmt)]
-        return [self._suites(self._strip(stmt))]
+        return [self._clause(stmt)]
 
     @staticmethod
     def _is_middleware(stmt: cst.SimpleStatementLine) -> bool:
@@ -179,62 +201,82 @@ class Remover:
             and cst_dotted_name(call.args[0].value) == "TraceContextMiddleware"
         )
 
-    def _strip(self, stmt: cst.CSTNode) -> cst.CSTNode:
-        """Drop the tool's client arguments from a marked statement (or header), unmark it."""
-        if isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
-            ws = stmt.trailing_whitespace
-            header_fields: tuple[str, ...] = ("body",)
-        elif isinstance(stmt, cst.Match):
-            ws = stmt.whitespace_after_colon
-            header_fields = ("subject",)
-        elif isinstance(getattr(stmt, "body", None), cst.IndentedBlock):
-            ws = stmt.body.header
-            header_fields = {cst.If: ("test",), cst.While: ("test",), cst.For: ("target", "iter"),
-                             cst.With: ("items",)}.get(type(stmt), ())  # fmt: skip
-        else:
-            return stmt
-        if not _is_marked(ws):
-            return stmt
+    def _strip(self, node: cst.CSTNode) -> cst.CSTNode:
+        """Drop the tool's client arguments from a marked line and unmark it.
+
+        ``node`` is a simple statement line or one clause of a compound statement (its header
+        line, plus its body when that is a one-line suite sharing the line).
+        """
+        line = _line_of(node)
+        if line is None or not _is_marked(line[0]):
+            return node
+        self._met_marker()
+        if "http" not in self.kinds:
+            return node
+        fields = _HEADER_FIELDS.get(type(node), ())
+        if isinstance(node, cst.SimpleStatementLine) or isinstance(
+            getattr(node, "body", None), cst.SimpleStatementSuite
+        ):
+            fields = (*fields, "body")
         stripper = _ArgStripper()
         changes = {}
-        for name in header_fields:
-            value = getattr(stmt, name)
+        for name in fields:
+            value = getattr(node, name)
             changes[name] = (
                 [v.visit(stripper) for v in value] if isinstance(value, Sequence) else value.visit(stripper)
             )
         if not stripper.removed:
-            return stmt
+            return node
         for value_name in stripper.removed:
             self._found("http", value_name, "")
             self.names.add(value_name)
-        stmt = stmt.with_changes(**changes)
-        if isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
-            return stmt.with_changes(trailing_whitespace=_unmark(stmt.trailing_whitespace))
-        if isinstance(stmt, cst.Match):
-            return stmt.with_changes(whitespace_after_colon=_unmark(stmt.whitespace_after_colon))
-        return stmt.with_changes(body=stmt.body.with_changes(header=_unmark(stmt.body.header)))
+        node = node.with_changes(**changes)
+        ws, rebuild = _line_of(node)
+        return rebuild(_unmark(ws))
 
-    def _suites(self, node: cst.CSTNode) -> cst.CSTNode:
+    def _clause(self, node: cst.CSTNode) -> cst.CSTNode:
+        """One clause: its own line, its indented body, then its else/except/finally/cases."""
+        node = self._strip(node)
         body = getattr(node, "body", None)
         if isinstance(body, cst.IndentedBlock):
             new = self._stmts(body.body)
             if new is not None:
                 node = node.with_changes(body=body.with_changes(body=new))
-        elif isinstance(body, cst.SimpleStatementSuite):
-            node = node.with_changes(body=self._strip(body))
         for name in ("handlers", "cases"):
             parts = getattr(node, name, None)
             if parts:
-                new_parts = [self._suites(p) for p in parts]
+                new_parts = [self._clause(p) for p in parts]
                 if any(a is not b for a, b in zip(new_parts, parts, strict=True)):
                     node = node.with_changes(**{name: new_parts})
         for name in ("orelse", "finalbody"):
             part = getattr(node, name, None)
-            if isinstance(part, cst.If):
-                node = node.with_changes(**{name: self._suites(self._strip(part))})
-            elif isinstance(part, cst.Else | cst.Finally):
-                node = node.with_changes(**{name: self._suites(part)})
+            if isinstance(part, cst.If | cst.Else | cst.Finally):
+                new_part = self._clause(part)
+                if new_part is not part:
+                    node = node.with_changes(**{name: new_part})
         return node
+
+
+_HEADER_FIELDS: dict[type, tuple[str, ...]] = {
+    cst.If: ("test",), cst.While: ("test",), cst.For: ("target", "iter"), cst.With: ("items",),
+    cst.Match: ("subject",),
+}  # fmt: skip
+
+
+def _line_of(node: cst.CSTNode):
+    """(trailing whitespace of the line ``node`` ends its own part on, rebuild-with-new-ws)."""
+    if isinstance(node, cst.SimpleStatementLine):
+        return node.trailing_whitespace, lambda ws: node.with_changes(trailing_whitespace=ws)
+    if isinstance(node, cst.Match):
+        return node.whitespace_after_colon, lambda ws: node.with_changes(whitespace_after_colon=ws)
+    body = getattr(node, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        return body.header, lambda ws: node.with_changes(body=body.with_changes(header=ws))
+    if isinstance(body, cst.SimpleStatementSuite):
+        return body.trailing_whitespace, lambda ws: node.with_changes(
+            body=body.with_changes(trailing_whitespace=ws)
+        )
+    return None
 
 
 def marker_lines(code: str) -> list[int]:
@@ -242,17 +284,32 @@ def marker_lines(code: str) -> list[int]:
     return [i for i, line in enumerate(code.splitlines(), 1) if line.rstrip().endswith(MARKER)]
 
 
-def remove_tracing(module: cst.Module, code: str) -> tuple[cst.Module, list[Target]]:
-    """Strip every marked insertion from ``module`` (parsed from ``code``)."""
-    remover = Remover()
-    new = remover.run(module)
+def remove_tracing(
+    source: str, tree: ast.Module, kinds: Collection[str] = KINDS
+) -> tuple[str, list[Target]]:
+    """Strip the marked insertions of ``kinds`` from ``source`` (parsed by ``ast`` as ``tree``).
+
+    Only the top-level chunks whose text holds the marker are parsed with LibCST.
+    """
+    chunks = split_chunks(source, tree)
+    texts = [chunk.text for chunk in chunks]
+    remover = Remover(kinds)
+    for i, chunk in enumerate(chunks):
+        if MARKER in chunk.text:
+            module = cst.parse_module(chunk.text)
+            new = remover.run(module)
+            if new is not module:
+                texts[i] = chunk_text(new)
     if not remover.targets:
-        return module, []
-    lines = marker_lines(code)
+        return source, []
+    new_source = "".join(texts)
+    unused = {name for name in remover.names if name not in used_names(new_source)}
+    if unused:
+        texts[0] = chunk_text(remove_runtime_imports(cst.parse_module(texts[0]), unused))
+        new_source = "".join(texts)
+    lines = marker_lines(source)
     targets = [
-        Target(t.kind, t.name, t.span, lines[i] if i < len(lines) else 0, t.action)
-        for i, t in enumerate(remover.targets)
+        Target(t.kind, t.name, t.span, lines[i] if 0 <= i < len(lines) else 0, t.action)
+        for i, t in zip(remover.lines, remover.targets, strict=True)
     ]
-    still_used = used_names(new.code)
-    new = remove_runtime_imports(new, {n for n in remover.names if n not in still_used})
-    return new, targets
+    return new_source, targets

@@ -1,8 +1,8 @@
 """``rewrite()``: run the codemods of the selected kinds on one module's source.
 
 Pure: no I/O, never imports or runs the code it reads. Everything is decided on a fast ``ast``
-scan; LibCST parses the file only when there is something to change, so files that are already
-traced (or hold no targets) cost an ``ast`` parse, not a LibCST one. Raises
+scan; LibCST then parses only the top-level statements that change (see ``codemods.chunks``),
+so files that are already traced (or hold no targets) cost an ``ast`` parse, not a LibCST one. Raises
 :class:`~codemods.base.UnparsableSource` (a ``ValueError``) when Python's ``ast`` cannot parse
 the code, and ``libcst.ParserSyntaxError`` when only LibCST cannot (then the file has edits).
 """
@@ -10,6 +10,8 @@ the code, and ``libcst.ParserSyntaxError`` when only LibCST cannot (then the fil
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from collections.abc import Collection
 
 import libcst as cst
@@ -24,13 +26,16 @@ from codemods import (  # noqa: F401  (importing the kind modules fills the regi
 )
 from codemods.apply import Applier
 from codemods.base import KINDS, MARKER, STYLES, Rewrite, UnparsableSource
+from codemods.chunks import chunk_text, split_chunks
 from codemods.imports import add_runtime_imports
 from codemods.plan import REGISTRY, Context, Plan
 from codemods.project_index import ProjectIndex, summarize
 from codemods.remove import remove_tracing
-from codemods.scan import scan_module
+from codemods.scan import ModuleScan, scan_module
 
 BOM = "\ufeff"
+# LibCST does not give back a file with lone-\r line endings unchanged, so such files are refused.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def rewrite(
@@ -46,7 +51,8 @@ def rewrite(
 
     ``style``: "auto"/"decorator" add one decorator line per function; "block" wraps bodies in
     ``with TraceSpan(...)`` (generators still get the decorator: a with-block across ``yield``
-    would leak the span into the caller). ``kinds`` selects codemods (see ``base.KINDS``).
+    would leak the span into the caller). A body on the ``def`` line gets the decorator too.
+    ``kinds`` selects codemods (see ``base.KINDS``); with ``remove`` it limits what is removed.
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -54,11 +60,12 @@ def rewrite(
     source = code[len(bom) :]
     if remove:
         if MARKER not in source:  # nothing of ours here: no LibCST parse needed
-            _ast_check(source)
+            _ast_parse(source)
             return Rewrite(code, [])
-        tree = cst.parse_module(source)
-        new_tree, targets = remove_tracing(tree, source)
-        return Rewrite(bom + new_tree.code if new_tree is not tree else code, targets)
+        tree = _ast_parse(source)
+        _refuse_lone_cr(source)
+        new_source, targets = remove_tracing(source, tree, kinds)
+        return Rewrite(bom + new_source if new_source != source else code, targets)
     summary_known = index.modules.get(module)
     is_package = summary_known.is_package if summary_known else False
     try:
@@ -74,14 +81,65 @@ def rewrite(
     targets = sorted(plan.targets, key=lambda t: t.line)
     if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)
-    tree = cst.parse_module(source)
-    applier = Applier(plan, tree)
-    new_tree = add_runtime_imports(applier.run(tree), applier.needed)
-    return Rewrite(bom + new_tree.code, targets)
+    return Rewrite(bom + _apply(source, scan, plan), targets)
 
 
-def _ast_check(source: str) -> None:
+def _apply(source: str, scan: ModuleScan, plan: Plan) -> str:
+    """Carry out ``plan``, parsing with LibCST only the chunks that hold an edit (and chunk 0,
+    where the imports go)."""
+    _refuse_lone_cr(source)
+    chunks = split_chunks(source, scan.tree)
+    roots = _work_roots(scan, plan)
+    texts = [chunk.text for chunk in chunks]
+    needed: set[str] = set()
+    first: cst.Module | None = None
+    for i, chunk in enumerate(chunks):
+        if i and not any(chunk.first_root <= r < chunk.end_root for r in roots):
+            continue
+        module = cst.parse_module(chunk.text)
+        seen, counts = _seeds(scan, chunk.first_root)
+        applier = Applier(plan, module, seen, counts)
+        new = applier.run(module)
+        needed |= applier.needed
+        if i == 0:
+            first = new
+        elif new is not module:
+            texts[i] = chunk_text(new)
+    assert first is not None
+    texts[0] = chunk_text(add_runtime_imports(first, needed))
+    return "".join(texts)
+
+
+def _work_roots(scan: ModuleScan, plan: Plan) -> set[int]:
+    """Top-level statements holding a planned edit."""
+    root_of = {f.key: f.root for f in scan.funcs.values()}
+    root_of.update((c.key, c.root) for c in scan.classes.values())
+    roots = {root_of[key] for key in plan.funcs}
+    for scope, edits in plan.calls.items():
+        if scope:
+            roots.add(root_of[scope])
+        else:
+            roots.update(
+                c.root for c in scan.calls if not c.scope_key and (c.callee, c.ordinal) in edits
+            )
+    return roots
+
+
+def _seeds(scan: ModuleScan, root: int) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Definitions and module-level calls before top-level statement ``root``, counted."""
+    seen = Counter(f.qualname for f in scan.funcs.values() if f.root < root)
+    seen.update(c.qualname for c in scan.classes.values() if c.root < root)
+    calls = Counter(c.callee for c in scan.calls if not c.scope_key and c.root < root)
+    return dict(seen), {"": dict(calls)}
+
+
+def _refuse_lone_cr(source: str) -> None:
+    if _LONE_CR.search(source):
+        raise UnparsableSource("old Mac line endings (a lone \\r) are not supported")
+
+
+def _ast_parse(source: str) -> ast.Module:
     try:
-        ast.parse(source)
+        return ast.parse(source)
     except SyntaxError as exc:
         raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc

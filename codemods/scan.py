@@ -58,6 +58,7 @@ class FuncInfo:
     traced: bool  # already has a trace_span decorator or a TraceSpan body
     overload: bool
     abstract_stub: bool
+    root: int = 0  # index of the top-level statement holding it
 
 
 @dataclass
@@ -68,6 +69,7 @@ class ClassInfo:
     line: int
     bases: list[str]  # resolved dotted names
     node: ast.ClassDef
+    root: int = 0
 
 
 @dataclass
@@ -80,9 +82,10 @@ class CallInfo:
     node: ast.Call
     stmt: ast.stmt  # the statement it belongs to (a compound one when in its header)
     in_header: bool  # inside a compound statement's header (if/for/with/while ...)
-    in_suite: bool  # its statement shares the line of its parent's header (`if x: y()`)
+    in_suite: bool  # its statement does not start its line (`if x: y()`, `a = 1; y()`)
     parent_with: ast.With | ast.AsyncWith | None  # the with-block holding only this statement
     func_key: str | None  # innermost enclosing function
+    root: int = 0
 
 
 @dataclass
@@ -154,6 +157,7 @@ class _Scanner:
         self.scan = ModuleScan(module, tree, imports)
         self.seen: dict[str, int] = {}
         self.ordinals: dict[tuple[str, str], int] = {}
+        self.root = 0
         self.lines = code.splitlines(keepends=True)
         # Lines that mention a call name (or a local alias of one): only statements touching
         # them are walked for calls, which keeps the scan linear in practice.
@@ -184,14 +188,20 @@ class _Scanner:
     def run(self) -> ModuleScan:
         scope = Scope("", "module", "", None)
         self.scan.scopes[""] = scope
-        self._block(self.scan.tree.body, scope, None, None, None)
+        for root, stmt in enumerate(self.scan.tree.body):
+            self.root = root
+            self._stmt(stmt, scope, None, self._shares_line(stmt), None)
         return self.scan
 
-    def _block(self, body, scope: Scope, func_key, header_line, parent_with) -> None:
+    def _block(self, body, scope: Scope, func_key, parent_with=None) -> None:
         only = parent_with if parent_with is not None and len(body) == 1 else None
         for stmt in body:
-            in_suite = header_line is not None and stmt.lineno == header_line
-            self._stmt(stmt, scope, func_key, in_suite, only)
+            self._stmt(stmt, scope, func_key, self._shares_line(stmt), only)
+
+    def _shares_line(self, stmt: ast.stmt) -> bool:
+        """Is there code before ``stmt`` on its line (a one-line suite, or after a ``;``)?"""
+        line = self.lines[stmt.lineno - 1].encode("utf-8")  # col_offset counts UTF-8 bytes
+        return bool(line[: stmt.col_offset].strip())
 
     def _stmt(self, stmt: ast.stmt, scope: Scope, func_key, in_suite: bool, parent_with) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -200,33 +210,27 @@ class _Scanner:
         if isinstance(stmt, ast.ClassDef):
             self._class(stmt, scope)
             return
-        headers: list[ast.AST] = []
-        suites: list[tuple[list[ast.stmt], int | None, ast.AST | None]] = []
-        line = stmt.lineno
+        headers: list[ast.AST | None] = []
+        suites: list[list[ast.stmt]] = []
+        with_node = None
         if isinstance(stmt, ast.If | ast.While):
-            headers = [stmt.test]
-            suites = [(stmt.body, line, None), (stmt.orelse, None, None)]
+            headers, suites = [stmt.test], [stmt.body, stmt.orelse]
         elif isinstance(stmt, ast.For | ast.AsyncFor):
-            headers = [stmt.target, stmt.iter]
-            suites = [(stmt.body, line, None), (stmt.orelse, None, None)]
+            headers, suites = [stmt.target, stmt.iter], [stmt.body, stmt.orelse]
         elif isinstance(stmt, ast.With | ast.AsyncWith):
             headers = [item for it in stmt.items for item in (it.context_expr, it.optional_vars)]
-            suites = [(stmt.body, line, stmt)]
+            suites, with_node = [stmt.body], stmt
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            suites = [(stmt.body, None, None)]
-            suites += [(h.body, None, None) for h in stmt.handlers]
-            suites += [(stmt.orelse, None, None), (stmt.finalbody, None, None)]
+            suites = [stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]
         elif isinstance(stmt, ast.Match):
-            headers = [stmt.subject]
-            suites = [(case.body, None, None) for case in stmt.cases]
+            headers, suites = [stmt.subject], [case.body for case in stmt.cases]
         else:
             self._calls([stmt], stmt, scope, func_key, False, in_suite, parent_with)
             self._note_assign(stmt)
             return
         self._calls([h for h in headers if h is not None], stmt, scope, func_key, True, in_suite, None)
-        for body, header_line, with_node in suites:
-            # `if x: y()` puts the body on the header's line; a try/else/except never does here.
-            self._block(body, scope, func_key, header_line, with_node)
+        for body in suites:
+            self._block(body, scope, func_key, with_node)
 
     def _calls(self, roots, stmt, scope: Scope, func_key, in_header, in_suite, parent_with) -> None:
         found: list[ast.Call] = []
@@ -257,7 +261,7 @@ class _Scanner:
             self.scan.calls.append(
                 CallInfo(
                     scope.key, callee, qualified, ordinal, call.lineno, call, stmt,
-                    in_header, in_suite, parent_with, func_key,
+                    in_header, in_suite, parent_with, func_key, self.root,
                 )
             )  # fmt: skip
 
@@ -313,6 +317,7 @@ class _Scanner:
             overload=any(d.rpartition(".")[2] == "overload" for d in decorators),
             abstract_stub=any(d.rpartition(".")[2].startswith("abstract") for d in decorators)
             and _is_stub_body(node.body),
+            root=self.root,
         )
         for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
             if arg.annotation is not None:
@@ -320,7 +325,7 @@ class _Scanner:
         inner = Scope(key, "function", qualname, scope)
         inner.params = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
         self.scan.scopes[key] = inner
-        self._block(node.body, inner, key, None, None)
+        self._block(node.body, inner, key)
 
     def _traced_body(self, body: list[ast.stmt]) -> bool:
         rest = body_without_docstring(body)
@@ -334,10 +339,12 @@ class _Scanner:
         key = self._key(qualname)
         scope.classes.setdefault(node.name, []).append((node.lineno, key))
         bases = [self._resolve(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
-        self.scan.classes[key] = ClassInfo(key, qualname, node.name, node.lineno, bases, node)
+        self.scan.classes[key] = ClassInfo(
+            key, qualname, node.name, node.lineno, bases, node, self.root
+        )
         inner = Scope(key, "class", qualname, scope)
         self.scan.scopes[key] = inner
-        self._block(node.body, inner, None, None, None)
+        self._block(node.body, inner, None)
 
     @staticmethod
     def _child_qualname(scope: Scope, name: str) -> str:

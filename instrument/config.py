@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codemods.base import STYLES
 from instrument.options import OptionError
 
 KNOWN_KEYS = ("style", "select", "exclude", "jobs", "cache")
@@ -90,8 +91,8 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
         return OptionError(f"{path}: [tool.goalgen.instrument] {key} must be {expected}")
 
     if key == "style":
-        if not isinstance(value, str):
-            raise bad("a string")
+        if value not in STYLES:
+            raise bad(f"one of {', '.join(STYLES)}, not {value!r}")
         return value
     if key in ("select", "exclude"):
         if isinstance(value, str):
@@ -100,8 +101,8 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
             return value
         raise bad("a string or a list of strings")
     if key == "jobs":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise bad("an integer")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise bad("a whole number of at least 1")
         return value
     if not isinstance(value, bool):  # cache
         raise bad("true or false")

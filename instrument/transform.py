@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from libcst import ParserSyntaxError
+
 import codemods
-from codemods.base import Target
+from codemods.base import Target, UnparsableSource
 from instrument.options import Options
 from instrument.source import SourceError, check_syntax
 
@@ -48,7 +50,7 @@ def transform(text: str, module: str, display: str, index: Any, options: Options
     except RecursionError:
         return Outcome(None, error="cannot parse: nested too deeply")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-        if type(exc).__name__ == "ParserSyntaxError" or isinstance(exc, (SyntaxError, ValueError)):
+        if isinstance(exc, (ParserSyntaxError, UnparsableSource, SyntaxError)):
             return Outcome(None, error=_parser_error_text(exc))
         return Outcome(None, error=f"codemod failed: {type(exc).__name__}: {exc}")
     if rewrite.code != text:

@@ -28,11 +28,15 @@ SRC="$WORK/src/langgraph-$VERSION"
 
 step() { printf '\n== %s\n' "$*" >&2; }
 fail() { printf '\nrealworld: FAIL: %s\n' "$*" >&2; exit 1; }
-quiet_pip() { "$VENV/bin/python" -m pip "$@" 2>&1 | grep -v "^WARNING: Location" || true; }
+quiet_pip() {  # pip's chatter goes to pip.log; shown only when pip fails
+    "$VENV/bin/python" -m pip "$@" >>"$WORK/pip.log" 2>&1 \
+        || { tail -n 30 "$WORK/pip.log" >&2; fail "pip $* failed (see $WORK/pip.log)"; }
+}
 check() { "$VENV/bin/python" "$CHECKS" "$@"; }
 
 mkdir -p "$WORK"
 cd "$WORK"
+: >"$WORK/pip.log"
 
 step "venv for langgraph's tests ($VENV)"
 STAMP="$VENV/.installed-langgraph-$VERSION"

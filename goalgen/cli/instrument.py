@@ -31,15 +31,35 @@ from instrument.report import Report
 @click.option("--dry-run", is_flag=True, help="Write nothing; print a unified diff (git apply).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when anything would change.")
 @click.option("--remove", is_flag=True, help="Strip exactly the tracing instrument added.")
-@click.option("--style", type=click.Choice(STYLES), default=None, help="decorator or with-block.")
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default=None,
+    help="auto/decorator: @trace_span; block: with TraceSpan(...).",
+)
 @click.option(
     "--select", metavar="KIND,...", default=None, help=f"Only these kinds ({','.join(KINDS)})."
 )
-@click.option("--exclude", metavar="GLOB", multiple=True, help="Skip matching paths (repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.option(
+    "--exclude",
+    metavar="GLOB",
+    multiple=True,
+    help="Skip matching paths (repeatable, comma-separated).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: CPU count).",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the cache.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text"
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    help="text, one JSON report, or GitHub annotations (stdout).",
 )
 @click.option("--color/--no-color", default=None, help="Force or disable colour on stderr.")
 def instrument(
@@ -55,7 +75,12 @@ def instrument(
     output_format: str,
     color: bool | None,
 ) -> None:
-    """Add tracing to bot handlers, API routes, agents, graph nodes and mapper calls."""
+    """Add tracing to bot handlers, API routes, agents, graph nodes and mapper calls.
+
+    Settings may also come from [tool.goalgen.instrument] in the project's pyproject.toml
+    (style, select, exclude, jobs, cache); flags win. Exit status: 0 done or nothing to do,
+    1 --check found work, 2 usage error, 123 some file could not be processed.
+    """
     terminal.configure(color)
     options = _resolve_options(
         paths, dry_run, check, remove, style, select, exclude, jobs, no_cache
@@ -93,7 +118,13 @@ def _resolve_options(
         for message in settings.warnings:
             terminal.warn(escape(message))
         values = settings.values
-        kinds = parse_kinds(select if select is not None else values.get("select", list(KINDS)))
+        if select is not None:
+            kinds = parse_kinds(select)
+        else:
+            try:
+                kinds = parse_kinds(values.get("select", list(KINDS)))
+            except OptionError as exc:
+                raise OptionError(f"{settings.path}: {exc}") from None
         return Options(
             mode=Mode.from_flags(dry_run=dry_run, check=check),
             remove=remove,

@@ -41,10 +41,12 @@ def check(before: str, after: str, **kwargs) -> Rewrite:
 
 
 def check_noop(code: str, **kwargs) -> Rewrite:
+    """Nothing to add, and nothing to remove either (tracing written by hand stays)."""
     code = dedent(code)
     result = run(code, **kwargs)
     assert result.code == code
     assert not result.changed_targets
+    assert remove(code, kwargs.get("module", "app.main")).code == code
     return result
 
 

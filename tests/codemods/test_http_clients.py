@@ -158,3 +158,26 @@ async def test_traced_clients_send_traceparent_to_a_real_server(load, spans) -> 
     assert len(seen) == 2
     for header in seen:
         assert header is not None and header.split("-")[1] == span["trace_id"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param('with httpx.Client() as c: c.get(httpx.AsyncClient())\n', id="with-suite"),
+        pytest.param("if httpx.Client(): pass\nelif httpx.Client(): x = httpx.Client()\n", id="if-elif"),
+        pytest.param("for x in [httpx.Client()]: pass\nelse: y = httpx.Client()\n", id="for-else"),
+        pytest.param("while httpx.Client(): break\n", id="while"),
+        pytest.param("try: a = httpx.Client()\nexcept E: b = httpx.Client()\nfinally: c = httpx.Client()\n", id="try"),
+        pytest.param("match httpx.Client():\n    case _: z = httpx.Client()\n", id="match"),
+        pytest.param("def f(): return httpx.Client()\nclass C: c = httpx.Client()\n", id="def-class-suites"),
+    ],
+)
+def test_one_line_clauses_round_trip(code: str) -> None:
+    code = "import httpx\n" + code
+    traced = run(code, kinds=HTTP)
+    added = [t for t in traced.targets if t.action == "added"]
+    assert len(added) == code.count("Client()") and traced.code.count("hooks()") == len(added)
+    assert run(traced.code, kinds=HTTP).code == traced.code
+    back = remove(traced.code)
+    assert back.code == code
+    assert len(back.targets) == len(added)

@@ -152,3 +152,27 @@ async def test_wrapped_call_site_behaves_the_same(load, spans) -> None:
     first = await module.thread_for(activity)
     assert first == await module.thread_for(activity)
     assert [s["name"] for s in spans] == ["mapper.get_thread_id"] * 2
+
+
+def test_statements_sharing_a_line_are_skipped_not_half_done() -> None:
+    result = check_noop(
+        """
+        from frmk.conversation import HashMapper
+
+        mapper = HashMapper()
+
+
+        async def one_liner(ctx): return await mapper.get_thread_id(ctx)
+
+
+        async def multi_line_header(ctx, a, b):
+            if (a and
+                    b): r = await mapper.get_thread_id(ctx)
+            x = 1; r = await mapper.get_thread_id(ctx)
+        """,
+        kinds=MAPPER,
+    )
+    assert [(t.line, t.action) for t in result.targets] == [
+        (6, "skipped"), (11, "skipped"), (12, "skipped"),
+    ]  # fmt: skip
+    assert {t.reason for t in result.targets} == {"statement shares its line (one-line suite or `;`)"}

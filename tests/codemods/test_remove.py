@@ -70,3 +70,30 @@ def test_unmarked_lookalikes_are_not_touched() -> None:
     )
     result = remove(code)
     assert result.code == code and result.targets == []
+
+
+def test_remove_honours_kinds_and_keeps_lines_right() -> None:
+    from codemods import ProjectIndex, rewrite
+
+    code = dedent(
+        """
+        import httpx
+        from fastapi import FastAPI
+
+        app = FastAPI()
+        client = httpx.AsyncClient()
+
+
+        @app.get("/")
+        async def root():
+            return {}
+        """
+    )
+    traced = run(code).code
+    only_http = rewrite(traced, module="app.main", index=ProjectIndex(), remove=True, kinds=("http",))
+    assert [(t.kind, t.line) for t in only_http.targets] == [("http", 9)]
+    assert "add_middleware" in only_http.code and "event_hooks" not in only_http.code
+    assert "from frmk.utils.tracing.http" not in only_http.code
+    rest = remove(only_http.code)
+    assert [(t.kind, t.line) for t in rest.targets] == [("api", 7), ("api", 12)]
+    assert rest.code == code

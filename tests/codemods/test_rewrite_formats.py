@@ -85,6 +85,12 @@ def test_round_trip_keeps_every_byte(code: str, style: str) -> None:
     assert run(traced.code, style=style).code == traced.code
 
 
+def test_every_kind_has_a_registered_codemod() -> None:
+    from codemods import KINDS, REGISTRY
+
+    assert set(REGISTRY) == set(KINDS)
+
+
 def test_kinds_selects_codemods() -> None:
     code = BOT + "\nimport httpx\nc = httpx.Client()\n"
     assert {t.kind for t in run(code, kinds=("http",)).targets} == {"http"}
@@ -97,11 +103,13 @@ def test_errors() -> None:
         rewrite("def f(:\n", module="m", index=ProjectIndex())
     with pytest.raises(UnparsableSource):
         rewrite("def f(:\n", module="m", index=ProjectIndex(), remove=True)
-    with pytest.raises(cst.ParserSyntaxError):
+    with pytest.raises(UnparsableSource):
         rewrite("def f(:  # goalgen: instrument\n", module="m", index=ProjectIndex(), remove=True)
     with pytest.raises(ValueError, match="unknown style"):
         rewrite(BOT, module="m", index=ProjectIndex(), style="fancy")
     assert issubclass(UnparsableSource, ValueError)
+    with pytest.raises(UnparsableSource, match="lone"):
+        rewrite(BOT.replace("\n", "\r"), module="m", index=ProjectIndex())
 
 
 def test_module_missing_from_index_is_scanned_on_the_fly() -> None:
@@ -199,9 +207,9 @@ def test_rewrite_of_a_1000_line_file_is_fast() -> None:
         best = min(best, time.perf_counter() - start)
     assert len(result.changed_targets) == 4
     parse = min(_timed(lambda: cst.parse_module(code)) for _ in range(3))
-    # Most of the time is LibCST's own parse and code generation; the bound is loose because
-    # the suite shares two cores with other work (measured numbers are in the report).
-    assert best < 4 * parse + 0.1, (best, parse)
+    # LibCST parses only the chunks with edits, so a rewrite costs less than one full parse;
+    # the bound is loose because the suite shares two cores with other work.
+    assert best < 2 * parse, (best, parse)
 
 
 def _timed(fn) -> float:

@@ -117,6 +117,7 @@ EXPECTED_FUNCTIONS = {
     ("app/api.py", "api", "create_item"),
     ("app/legacy.py", "api", "cafe"),
     ("app/graph.py", "node", "increment"),
+    ("app/graph.py", "node", "build.<locals>.double"),
 }
 
 

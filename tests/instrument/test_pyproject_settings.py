@@ -53,9 +53,11 @@ def test_no_pyproject_means_no_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("section", "message"),
     [
-        ("style = 3", "style must be a string"),
+        ("style = 3", "style must be one of auto, decorator, block, not 3"),
+        ('style = "fancy"', "style must be one of auto, decorator, block, not 'fancy'"),
         ("select = 5", "select must be a string or a list of strings"),
-        ('jobs = "many"', "jobs must be an integer"),
+        ('jobs = "many"', "jobs must be a whole number of at least 1"),
+        ("jobs = 0", "jobs must be a whole number of at least 1"),
         ('cache = "yes"', "cache must be true or false"),
     ],
 )
