@@ -42,7 +42,9 @@ def mark_statement(stmt: cst.CSTNode) -> cst.CSTNode:
     body = stmt.body
     if isinstance(body, cst.IndentedBlock):
         return stmt.with_changes(body=body.with_changes(header=mark(body.header)))
-    return stmt.with_changes(body=body.with_changes(trailing_whitespace=mark(body.trailing_whitespace)))
+    return stmt.with_changes(
+        body=body.with_changes(trailing_whitespace=mark(body.trailing_whitespace))
+    )
 
 
 def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
@@ -142,7 +144,9 @@ class Applier:
 
     @staticmethod
     def _with_span(call: cst.Call, span: str) -> cst.Call:
-        return call.with_changes(args=[call.args[0].with_changes(value=cst.SimpleString(quote(span)))])
+        return call.with_changes(
+            args=[call.args[0].with_changes(value=cst.SimpleString(quote(span)))]
+        )
 
     def run(self, module: cst.Module) -> cst.Module:
         body = self._stmts(module.body, ("", "module", ""))
@@ -192,7 +196,9 @@ class Applier:
                 value = getattr(node, name)
                 editor = _CallEditor(edits, self.counts.setdefault(scope[0], {}), self)
                 new_value = (
-                    [v.visit(editor) for v in value] if isinstance(value, Sequence) else value.visit(editor)
+                    [v.visit(editor) for v in value]
+                    if isinstance(value, Sequence)
+                    else value.visit(editor)
                 )
                 if editor.hits:
                     node = node.with_changes(**{name: new_value})
@@ -296,7 +302,9 @@ class Applier:
                 return func.with_changes(body=body.with_changes(body=[*doc, with_node]))
         self.needed.add("trace_span")
         decorator = self._template("decorator")
-        decorator = decorator.with_changes(decorator=self._with_span(decorator.decorator, edit.span))
+        decorator = decorator.with_changes(
+            decorator=self._with_span(decorator.decorator, edit.span)
+        )
         return func.with_changes(decorators=[*func.decorators, decorator])
 
 

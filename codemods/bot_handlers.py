@@ -17,8 +17,10 @@ from codemods.plan import Context, register
 
 
 def is_handler(name: str) -> bool:
-    return name == "on_turn" or name.startswith("on_teams_") or (
-        name.startswith("on_") and name.endswith("_activity")
+    return (
+        name == "on_turn"
+        or name.startswith("on_teams_")
+        or (name.startswith("on_") and name.endswith("_activity"))
     )
 
 

@@ -115,7 +115,9 @@ def _propagate_app_context(ctx: Context) -> None:
         call.callee.rpartition(".")[0]
         for call in scan.calls_named("add_middleware")
         if call.node.args
-        and is_runtime(scan.imports.resolve(dotted_name(call.node.args[0]) or ""), "TraceContextMiddleware")
+        and is_runtime(
+            scan.imports.resolve(dotted_name(call.node.args[0]) or ""), "TraceContextMiddleware"
+        )
     }
     for call in scan.calls_named("FastAPI"):
         if ROUTER_FACTORIES.get(call.qualified) != "app":

@@ -43,4 +43,6 @@ def trace_http_clients(ctx: Context) -> None:
         elif any(kw.arg is None for kw in call.node.keywords):
             ctx.skip("http", call.callee, call.line, "passes **kwargs")
         else:
-            ctx.edit_call(call, "http", call.callee, CallEdit("kwarg", keyword=keyword, value=value))
+            ctx.edit_call(
+                call, "http", call.callee, CallEdit("kwarg", keyword=keyword, value=value)
+            )

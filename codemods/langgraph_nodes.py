@@ -1,7 +1,7 @@
 """LangGraph nodes: functions and methods passed to ``add_node(...)``.
 
-Handles ``add_node("name", fn)``, ``add_node(fn)``, ``add_node(node="name", action=fn)`` and
-``add_node(node=fn)``; ``fn`` may be a function nested in the same function (as in test suites),
+Handles ``add_node("name", fn)``, ``add_node(fn)``, ``add_node(node="name", action=fn)``,
+``add_node(node=fn)`` and ``add_sequence([fn, ("name", fn), ...])``; ``fn`` may be a function nested in the same function (as in test suites),
 a module function, ``self.method``, ``Class.method`` or a function imported from another project
 module — then the index tells that module, which decorates it where it lives. The span is
 ``langgraph.node.<name>``, or ``langgraph.node.<function name>`` when the function is registered
@@ -23,6 +23,8 @@ from codemods.imports import dotted_name
 from codemods.plan import Context, register
 from codemods.scan import CallInfo, ModuleScan, Scope, lookup_function
 
+NOT_A_FUNCTION = "not a function definition (a value, instance or parameter)"
+
 
 def registration(call: ast.Call) -> tuple[str | None, ast.expr | None]:
     """``(literal node name or None, the node expression)`` of an ``add_node`` call."""
@@ -34,6 +36,30 @@ def registration(call: ast.Call) -> tuple[str | None, ast.expr | None]:
     if action is None:
         return (None, None) if is_name or first is None else (None, first)
     return (first.value if is_name else None), action
+
+
+def registrations(call: CallInfo) -> list[tuple[str | None, ast.expr]]:
+    """Every ``(node name or None, node expression)`` an add_node/add_sequence call registers."""
+    if call.callee.rpartition(".")[2] == "add_sequence":
+        nodes = call.node.args[0] if call.node.args else None
+        nodes = nodes or next((kw.value for kw in call.node.keywords if kw.arg == "nodes"), None)
+        found: list[tuple[str | None, ast.expr]] = []
+        for elt in getattr(nodes, "elts", []):
+            pair = elt.elts if isinstance(elt, ast.Tuple) and len(elt.elts) == 2 else None
+            if pair and isinstance(pair[0], ast.Constant) and isinstance(pair[0].value, str):
+                found.append((pair[0].value, pair[1]))
+            elif not isinstance(elt, ast.Starred):
+                found.append((None, elt))
+        return found
+    name, expr = registration(call.node)
+    return [] if expr is None else [(name, expr)]
+
+
+def _node_calls(scan: ModuleScan) -> list[CallInfo]:
+    return sorted(
+        scan.calls_named("add_node") + scan.calls_named("add_sequence"),
+        key=lambda c: (c.line, c.node.col_offset),
+    )
 
 
 def _class_scope(scan: ModuleScan, scope_key: str) -> Scope | None:
@@ -69,7 +95,7 @@ def resolve_node(scan: ModuleScan, call: CallInfo, expr: ast.expr) -> tuple[str,
             return "local", key
         if text in scan.imports.names:
             return "import", scan.imports.resolve(text)
-        return "skip", "not a function definition (a value, instance or parameter)"
+        return "skip", NOT_A_FUNCTION
     if head in ("self", "cls") and "." not in rest:
         key = _method(_class_scope(scan, call.scope_key), rest)
         return ("local", key) if key else ("skip", "method not defined in the class")
@@ -83,13 +109,11 @@ def resolve_node(scan: ModuleScan, call: CallInfo, expr: ast.expr) -> tuple[str,
 def foreign_node_refs(scan: ModuleScan) -> list[tuple[str, str]]:
     """``(qualified function, node name or "")`` for nodes imported from other modules."""
     refs = []
-    for call in scan.calls_named("add_node"):
-        name, expr = registration(call.node)
-        if expr is None:
-            continue
-        how, what = resolve_node(scan, call, expr)
-        if how == "import":
-            refs.append((what, name or ""))
+    for call in _node_calls(scan):
+        for name, expr in registrations(call):
+            how, what = resolve_node(scan, call, expr)
+            if how == "import":
+                refs.append((what, name or ""))
     return refs
 
 
@@ -97,22 +121,22 @@ def foreign_node_refs(scan: ModuleScan) -> list[tuple[str, str]]:
 def trace_langgraph_nodes(ctx: Context) -> None:
     scan, index = ctx.scan, ctx.index
     names: dict[str, set[str]] = {}
-    for call in scan.calls_named("add_node"):
-        name, expr = registration(call.node)
-        if expr is None:
-            continue
-        how, what = resolve_node(scan, call, expr)
-        label = ast.unparse(expr)[:60]
-        if how == "local":
-            names.setdefault(what, set()).add(name or scan.funcs[what].name)
-        elif how == "skip":
-            ctx.skip("node", label, call.line, what)
-        else:
-            hit = index.split(index.resolve(what))
-            if hit is None:
-                ctx.skip("node", label, call.line, f"imported from outside the project ({what})")
-            elif hit[1] not in index.modules[hit[0]].functions:
-                ctx.skip("node", label, call.line, "not a function definition (a value, instance or parameter)")
+    for call in _node_calls(scan):
+        for name, expr in registrations(call):
+            how, what = resolve_node(scan, call, expr)
+            label = ast.unparse(expr)[:60]
+            if how == "local":
+                names.setdefault(what, set()).add(name or scan.funcs[what].name)
+            elif how == "skip":
+                ctx.skip("node", label, call.line, what)
+            else:
+                hit = index.split(index.resolve(what))
+                if hit is None:
+                    ctx.skip(
+                        "node", label, call.line, f"imported from outside the project ({what})"
+                    )
+                elif hit[1] not in index.modules[hit[0]].functions:
+                    ctx.skip("node", label, call.line, NOT_A_FUNCTION)
     top = scan.scopes[""].defs
     for func_name, registered in index.foreign_nodes(scan.module).items():
         if func_name in top:

@@ -69,7 +69,9 @@ def trace_mapper_calls(ctx: Context) -> None:
             if _traced_with(call.parent_with, ctx):
                 ctx.present("mapper", call.callee, call.line, span)
             elif call.in_header:
-                ctx.skip("mapper", call.callee, call.line, "call in a compound statement header", span)
+                ctx.skip(
+                    "mapper", call.callee, call.line, "call in a compound statement header", span
+                )
             elif call.in_suite:
                 reason = "statement shares its line (one-line suite or `;`)"
                 ctx.skip("mapper", call.callee, call.line, reason, span)

@@ -193,7 +193,9 @@ def build_index(modules: Mapping[str, str]) -> ProjectIndex:
     summaries: dict[str, ModuleSummary] = {}
     for module, code in modules.items():
         try:
-            scan = scan_module(code.removeprefix("\ufeff"), module, is_package_name(module, modules))
+            scan = scan_module(
+                code.removeprefix("\ufeff"), module, is_package_name(module, modules)
+            )
         except (SyntaxError, ValueError, RecursionError):
             continue
         summaries[module] = summarize(scan, is_package_name(module, modules))

@@ -223,7 +223,9 @@ class Remover:
         for name in fields:
             value = getattr(node, name)
             changes[name] = (
-                [v.visit(stripper) for v in value] if isinstance(value, Sequence) else value.visit(stripper)
+                [v.visit(stripper) for v in value]
+                if isinstance(value, Sequence)
+                else value.visit(stripper)
             )
         if not stripper.removed:
             return node

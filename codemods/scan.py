@@ -23,7 +23,7 @@ from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtim
 # A call is recorded when the last part of its callee (as written or as resolved) is one of these.
 CALL_NAMES = frozenset(
     {
-        "add_node", "AsyncClient", "Client", "ClientSession", "FastAPI", "APIRouter",
+        "add_node", "add_sequence", "AsyncClient", "Client", "ClientSession", "FastAPI", "APIRouter",
         "include_router", "add_middleware", "get_thread_id", "create_mapper", "HashMapper",
         "DatabaseMapper",
     }
@@ -228,7 +228,9 @@ class _Scanner:
             self._calls([stmt], stmt, scope, func_key, False, in_suite, parent_with)
             self._note_assign(stmt)
             return
-        self._calls([h for h in headers if h is not None], stmt, scope, func_key, True, in_suite, None)
+        self._calls(
+            [h for h in headers if h is not None], stmt, scope, func_key, True, in_suite, None
+        )
         for body in suites:
             self._block(body, scope, func_key, with_node)
 
@@ -302,8 +304,12 @@ class _Scanner:
         qualname = self._child_qualname(scope, node.name)
         key = self._key(qualname)
         scope.defs.setdefault(node.name, []).append((node.lineno, key))
-        decorators = [self._resolve(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-        traced = any(is_runtime(d, "trace_span") for d in decorators) or self._traced_body(node.body)
+        decorators = [
+            self._resolve(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
+        ]
+        traced = any(is_runtime(d, "trace_span") for d in decorators) or self._traced_body(
+            node.body
+        )
         self.scan.funcs[key] = FuncInfo(
             key=key,
             qualname=qualname,

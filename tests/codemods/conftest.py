@@ -48,5 +48,8 @@ def load(tmp_path, monkeypatch):
 
     yield _load
     for module in list(sys.modules):
-        if any(module == c or module.startswith(c.split(".")[0] + ".") or module == c.split(".")[0] for c in created):
+        if any(
+            module == c or module.startswith(c.split(".")[0] + ".") or module == c.split(".")[0]
+            for c in created
+        ):
             sys.modules.pop(module, None)

@@ -139,7 +139,12 @@ def test_cross_module_base() -> None:
         async def invoke(self, state):
             return {}
     """
-    result = run(dedent(code), module="workflow.agents.hotel", others={"workflow.agents.base": base}, kinds=AGENT)
+    result = run(
+        dedent(code),
+        module="workflow.agents.hotel",
+        others={"workflow.agents.base": base},
+        kinds=AGENT,
+    )
     assert actions(result) == [("agent", "agent.HotelAgent.invoke", "added")]
 
 

@@ -10,7 +10,10 @@ from codemod_cases import actions, dedent, remove, run
 from codemods.chunks import chunk_text, split_chunks, split_lines
 
 SOURCES = [
-    pytest.param('"""Doc."""\nimport os\n\n# lead\n@dec\ndef f():\n    pass\n    # tail\nx = 1; y = 2\n', id="lf"),
+    pytest.param(
+        '"""Doc."""\nimport os\n\n# lead\n@dec\ndef f():\n    pass\n    # tail\nx = 1; y = 2\n',
+        id="lf",
+    ),
     pytest.param("import os\r\n\r\nclass A:\r\n    pass\r\n", id="crlf"),
     pytest.param("a = 1\n\x0c\ndef f():\n    return '\x0b'\n", id="form-feed"),
     pytest.param("x = (\n    1,\n)\nif x:\n    pass\nelse:\n    pass", id="no-trailing-newline"),

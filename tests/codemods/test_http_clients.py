@@ -115,7 +115,7 @@ def test_hand_written_hooks_survive_remove() -> None:
     assert remove(traced.code).code == code
 
 
-CLIENTS = '''
+CLIENTS = """
 import aiohttp
 import httpx
 
@@ -129,7 +129,7 @@ async def call_both(url):
         async with aiohttp.ClientSession() as session:
             async with session.get(url) as response:
                 await response.read()
-'''
+"""
 
 
 async def test_traced_clients_send_traceparent_to_a_real_server(load, spans) -> None:
@@ -163,13 +163,20 @@ async def test_traced_clients_send_traceparent_to_a_real_server(load, spans) -> 
 @pytest.mark.parametrize(
     "code",
     [
-        pytest.param('with httpx.Client() as c: c.get(httpx.AsyncClient())\n', id="with-suite"),
-        pytest.param("if httpx.Client(): pass\nelif httpx.Client(): x = httpx.Client()\n", id="if-elif"),
+        pytest.param("with httpx.Client() as c: c.get(httpx.AsyncClient())\n", id="with-suite"),
+        pytest.param(
+            "if httpx.Client(): pass\nelif httpx.Client(): x = httpx.Client()\n", id="if-elif"
+        ),
         pytest.param("for x in [httpx.Client()]: pass\nelse: y = httpx.Client()\n", id="for-else"),
         pytest.param("while httpx.Client(): break\n", id="while"),
-        pytest.param("try: a = httpx.Client()\nexcept E: b = httpx.Client()\nfinally: c = httpx.Client()\n", id="try"),
+        pytest.param(
+            "try: a = httpx.Client()\nexcept E: b = httpx.Client()\nfinally: c = httpx.Client()\n",
+            id="try",
+        ),
         pytest.param("match httpx.Client():\n    case _: z = httpx.Client()\n", id="match"),
-        pytest.param("def f(): return httpx.Client()\nclass C: c = httpx.Client()\n", id="def-class-suites"),
+        pytest.param(
+            "def f(): return httpx.Client()\nclass C: c = httpx.Client()\n", id="def-class-suites"
+        ),
     ],
 )
 def test_one_line_clauses_round_trip(code: str) -> None:

@@ -68,7 +68,11 @@ CASES = [
         "import os\nfrom frmk.utils.tracing import trace_span, TraceSpan\nimport sys\n",
         id="merged-into-existing-runtime-import",
     ),
-    pytest.param("# just a comment\n", "# just a comment\nfrom frmk.utils.tracing import trace_span\n", id="empty"),
+    pytest.param(
+        "# just a comment\n",
+        "# just a comment\nfrom frmk.utils.tracing import trace_span\n",
+        id="empty",
+    ),
 ]
 
 

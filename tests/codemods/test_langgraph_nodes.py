@@ -206,7 +206,11 @@ def test_node_imported_from_another_module_is_traced_where_it_lives() -> None:
     builder.add_node(nodes.helper)
     builder.add_node("x", outside)
     """
-    modules = {"workflow": "", "workflow.graph": dedent(graph), "workflow.nodes": dedent(NODES_MODULE)}
+    modules = {
+        "workflow": "",
+        "workflow.graph": dedent(graph),
+        "workflow.nodes": dedent(NODES_MODULE),
+    }
     graph_result = run(dedent(graph), module="workflow.graph", others=modules, kinds=NODE)
     assert graph_result.code == dedent(graph)
     assert actions(graph_result) == [("node", "outside", "skipped")]
@@ -225,7 +229,7 @@ def test_node_imported_from_another_module_is_traced_where_it_lives() -> None:
     check(NODES_MODULE, after, module="workflow.nodes", others=modules, kinds=NODE)
 
 
-GRAPH = '''
+GRAPH = """
 import operator
 from typing import Annotated, TypedDict
 
@@ -259,7 +263,7 @@ def build():
     builder.add_edge("second", "third")
     builder.add_edge("third", END)
     return builder.compile()
-'''
+"""
 
 
 @pytest.mark.parametrize("style", ["auto", "block"])
@@ -274,3 +278,22 @@ async def test_traced_graph_still_runs(style, load, spans) -> None:
     assert sorted(s["name"] for s in spans) == [
         "langgraph.node.first", "langgraph.node.second", "langgraph.node.third",
     ]  # fmt: skip
+
+
+def test_add_sequence_registers_nodes() -> None:
+    code = """
+    def test_seq():
+        def step1(state):
+            return state
+
+        def step2(state):
+            return state
+
+        builder.add_sequence([step1, ("second", step2), lambda s: s])
+    """
+    result = run(dedent(code), kinds=NODE)
+    assert actions(result) == [
+        ("node", "langgraph.node.step1", "added"),
+        ("node", "langgraph.node.second", "added"),
+        ("node", "lambda s: s", "skipped"),
+    ]

@@ -127,7 +127,7 @@ def test_project_mapper_calls_are_not_wrapped() -> None:
     check_noop(code, others=others, kinds=MAPPER)
 
 
-BOT = '''
+BOT = """
 from frmk.conversation import ConversationContext, HashMapper
 
 mapper = HashMapper()
@@ -137,7 +137,7 @@ async def thread_for(activity):
     ctx = ConversationContext.from_activity(activity)
     result = await mapper.get_thread_id(ctx)
     return result.thread_id
-'''
+"""
 
 
 async def test_wrapped_call_site_behaves_the_same(load, spans) -> None:
@@ -175,4 +175,6 @@ def test_statements_sharing_a_line_are_skipped_not_half_done() -> None:
     assert [(t.line, t.action) for t in result.targets] == [
         (6, "skipped"), (11, "skipped"), (12, "skipped"),
     ]  # fmt: skip
-    assert {t.reason for t in result.targets} == {"statement shares its line (one-line suite or `;`)"}
+    assert {t.reason for t in result.targets} == {
+        "statement shares its line (one-line suite or `;`)"
+    }

@@ -41,7 +41,9 @@ def test_block_style_removal_keeps_the_hand_written_block_and_its_import() -> No
 
 def test_removal_survives_reformatting_of_the_tool_lines() -> None:
     traced = run(MIXED).code
-    reformatted = traced.replace('@trace_span("bot.on_message_activity")', "@trace_span('bot.on_message_activity')")
+    reformatted = traced.replace(
+        '@trace_span("bot.on_message_activity")', "@trace_span('bot.on_message_activity')"
+    )
     back = remove(reformatted)
     assert back.code == MIXED
 
@@ -90,7 +92,9 @@ def test_remove_honours_kinds_and_keeps_lines_right() -> None:
         """
     )
     traced = run(code).code
-    only_http = rewrite(traced, module="app.main", index=ProjectIndex(), remove=True, kinds=("http",))
+    only_http = rewrite(
+        traced, module="app.main", index=ProjectIndex(), remove=True, kinds=("http",)
+    )
     assert [(t.kind, t.line) for t in only_http.targets] == [("http", 9)]
     assert "add_middleware" in only_http.code and "event_hooks" not in only_http.code
     assert "from frmk.utils.tracing.http" not in only_http.code

@@ -23,8 +23,11 @@ BOT = dedent(
 )
 
 # One target of every kind, so each codemod meets every file format below.
-ALL_KINDS = BOT + "\n\n" + dedent(
-    """
+ALL_KINDS = (
+    BOT
+    + "\n\n"
+    + dedent(
+        """
 
     import httpx
     from fastapi import FastAPI
@@ -56,6 +59,7 @@ ALL_KINDS = BOT + "\n\n" + dedent(
 
     builder.add_node("n", node)
     """
+    )
 )
 
 
@@ -67,7 +71,8 @@ ALL_KINDS = BOT + "\n\n" + dedent(
         pytest.param("\ufeff" + ALL_KINDS, id="bom"),
         pytest.param("# -*- coding: utf-8 -*-\n" + ALL_KINDS, id="cookie"),
         pytest.param(
-            "#!/usr/bin/env python\r\n# -*- coding: latin-1 -*-\r\n" + ALL_KINDS.replace("\n", "\r\n"),
+            "#!/usr/bin/env python\r\n# -*- coding: latin-1 -*-\r\n"
+            + ALL_KINDS.replace("\n", "\r\n"),
             id="shebang-cookie-crlf",
         ),
         pytest.param(ALL_KINDS.replace("    ", "\t"), id="tabs"),
@@ -77,7 +82,14 @@ ALL_KINDS = BOT + "\n\n" + dedent(
 @pytest.mark.parametrize("style", ["auto", "block"])
 def test_round_trip_keeps_every_byte(code: str, style: str) -> None:
     traced = run(code, style=style)
-    assert {t.kind for t in traced.changed_targets} == {"bot", "api", "agent", "node", "mapper", "http"}
+    assert {t.kind for t in traced.changed_targets} == {
+        "bot",
+        "api",
+        "agent",
+        "node",
+        "mapper",
+        "http",
+    }
     if "\r\n" in code:
         assert "\n" not in traced.code.replace("\r\n", "")  # no stray LF line endings
     assert traced.code.startswith("\ufeff") == code.startswith("\ufeff")
@@ -183,7 +195,9 @@ async def test_function_kinds_and_signatures_survive(style, load, spans) -> None
 def _big_module(targets: int = 4, lines: int = 1000) -> str:
     parts = ["from botbuilder.core import ActivityHandler\nimport os\n\n"]
     for i in range(targets):
-        parts.append(f"\nclass Bot{i}(ActivityHandler):\n    async def on_turn(self, tc):\n        return {i}\n\n")
+        parts.append(
+            f"\nclass Bot{i}(ActivityHandler):\n    async def on_turn(self, tc):\n        return {i}\n\n"
+        )
     i = 0
     while sum(p.count("\n") for p in parts) < lines:
         parts.append(
