@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from otel_jsonl import JsonLinesExporter  # benchmarks/ is on sys.path when run as a script
+
 N = int(os.environ.get("BENCH_REQUESTS", "2000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 MAX_RATIO = 0.25
@@ -89,26 +91,6 @@ def instrumented_source() -> str:
     if "trace_span" not in code or "TraceContextMiddleware" not in code:
         raise SystemExit(f"bench_fastapi: the codemods did not instrument the app:\n{code}")
     return code
-
-
-class JsonLinesExporter:
-    """An OpenTelemetry SpanExporter writing one compact JSON object per span to a file."""
-
-    def __init__(self, path: str) -> None:
-        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in shutdown
-
-    def export(self, spans: Any) -> Any:
-        from opentelemetry.sdk.trace.export import SpanExportResult
-
-        self._file.write("".join(span.to_json(indent=None) + "\n" for span in spans))
-        return SpanExportResult.SUCCESS
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        self._file.flush()
-        return True
-
-    def shutdown(self) -> None:
-        self._file.close()
 
 
 async def _drive(app: Any, n: int) -> None:

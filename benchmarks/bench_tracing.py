@@ -19,6 +19,8 @@ import tempfile
 import time
 from collections.abc import Callable
 
+from otel_jsonl import JsonLinesExporter  # benchmarks/ is on sys.path when run as a script
+
 N = 20_000
 ROUNDS = 5
 
@@ -65,22 +67,7 @@ def bench_frmk_variant(n: int, **settings: object) -> float:
 def make_otel(path: str, n: int):
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-
-    class JsonLinesExporter(SpanExporter):
-        def __init__(self, target: str) -> None:
-            self.fh = open(target, "a", encoding="utf-8")
-
-        def export(self, spans):  # type: ignore[override]
-            self.fh.write("".join(s.to_json(indent=None) + "\n" for s in spans))
-            return SpanExportResult.SUCCESS
-
-        def force_flush(self, timeout_millis: int = 30000) -> bool:
-            self.fh.flush()
-            return True
-
-        def shutdown(self) -> None:
-            self.fh.close()
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     provider = TracerProvider(resource=Resource.create({"service.name": "bench"}))
     processor = BatchSpanProcessor(JsonLinesExporter(path), max_queue_size=n + 1,

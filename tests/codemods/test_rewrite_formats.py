@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import dedent, remove, run
 
+from benchmarks.bench_codemods import big_module
 from codemods import ProjectIndex, UnparsableSource, build_index, rewrite
 
 BOT = dedent(
@@ -189,28 +190,9 @@ async def test_function_kinds_and_signatures_survive(style, load, spans) -> None
     ]  # fmt: skip
 
 
-def _big_module(targets: int = 4, lines: int = 1000) -> str:
-    parts = ["from botbuilder.core import ActivityHandler\nimport os\n\n"]
-    for i in range(targets):
-        parts.append(
-            f"\nclass Bot{i}(ActivityHandler):\n    async def on_turn(self, tc):\n        return {i}\n\n"
-        )
-    i = 0
-    while sum(p.count("\n") for p in parts) < lines:
-        parts.append(
-            f"\ndef helper_{i}(a, b=None, *args, **kwargs):\n"
-            f"    '''Helper {i}.'''\n"
-            f"    value = [x * 2 for x in range(a) if x % 3]  # comment {i}\n"
-            f"    if b is not None:\n        value.append(os.path.join(str(b), 'x'))\n"
-            f"    return {{'value': value, 'n': len(value)}}\n\n"
-        )
-        i += 1
-    return "".join(parts)
-
-
 def test_rewrite_of_a_large_file_touches_only_its_targets() -> None:
     """The 1000-line module of benchmarks/bench_codemods.py: four targets, helpers untouched."""
-    code = _big_module()
+    code = big_module()
     result = rewrite(code, module="big", index=build_index({"big": code}))
     assert len(result.changed_targets) == 4
     assert result.code.count("# goalgen: instrument") == 4
