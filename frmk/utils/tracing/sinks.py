@@ -9,7 +9,6 @@ the rest.
 
 from __future__ import annotations
 
-import atexit
 import os
 import sys
 import threading
@@ -87,26 +86,34 @@ class _FailingMixin:
 
 
 class StreamSink(_FailingMixin, Sink):
-    """Writes each line straight to a text stream (stderr/stdout are line-oriented anyway)."""
+    """Writes each line straight to a text stream (stderr/stdout are line-oriented anyway).
 
-    def __init__(self, stream: TextIO) -> None:
+    Given ``"stdout"`` or ``"stderr"``, the stream is looked up in ``sys`` on every write, so a
+    stream swapped later (pytest's capture, a redirect) is followed and never outlived.
+    """
+
+    def __init__(self, stream: TextIO | str) -> None:
         self.stream = stream
+
+    def _target(self) -> TextIO:
+        stream = self.stream
+        return getattr(sys, stream) if isinstance(stream, str) else stream
 
     def write_line(self, line: str) -> None:
         if self.failed:
             self.dropped += 1
             return
         try:
-            self.stream.write(line)
+            self._target().write(line)
             self.written += 1
         except Exception as exc:  # closed stream, broken pipe, ...
             self._fail(exc, 1)
 
     def flush(self) -> None:
-        if self.failed:
+        if self.failed or not self.written:
             return
         try:
-            self.stream.flush()
+            self._target().flush()
         except Exception as exc:
             self._fail(exc, 0)
 
@@ -192,10 +199,8 @@ class FileSink(_FailingMixin, Sink):
 def sink_for(output: str) -> Sink:
     """The sink ``TRACING_OUTPUT`` names: stderr, stdout, none, otlp, or a file path."""
     key = output.strip().lower()
-    if key in ("", "stderr"):
-        return StreamSink(sys.stderr)
-    if key == "stdout":
-        return StreamSink(sys.stdout)
+    if key in ("", "stderr", "stdout"):
+        return StreamSink(key or "stderr")
     if key in ("none", "off", "false"):
         return NullSink()
     if key == "otlp":
@@ -204,6 +209,3 @@ def sink_for(output: str) -> Sink:
         return OtlpSink()
     return FileSink(os.path.expanduser(output.strip()))
 
-
-def _close_at_exit(get_sink) -> None:
-    atexit.register(lambda: get_sink().close())

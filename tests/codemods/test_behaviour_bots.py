@@ -1,0 +1,595 @@
+"""botbuilder bots behave the same after ``goalgen instrument`` as before, seen by ``TestAdapter``.
+
+The bots (tests/data/behaviour/bots/chatbots) are copied twice into tmp_path; one copy is
+instrumented by the real CLI (decorator and block style). Both are driven through botbuilder's
+``TestAdapter`` with the same activities — messages, welcome ``conversationUpdate``s, events,
+reactions, typing, Teams channel events with real Teams ``channelData`` — and every reply must be
+identical, as must the order in which the bot's methods ran and the errors that escaped. On the
+instrumented side each turn is one trace whose spans nest the way the handlers call each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("botbuilder.core")
+from botbuilder.core.adapters import TestAdapter  # noqa: E402
+from botbuilder.schema import Activity  # noqa: E402
+
+from frmk.utils import tracing  # noqa: E402
+from goalgen.cli import main as goalgen_main  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1] / "data" / "behaviour" / "bots"
+PACKAGE = "chatbots"
+
+BOT_SPANS = {
+    "base.py": {
+        "bot.on_turn",
+        "bot.on_members_added_activity",
+        "bot.on_members_removed_activity",
+        "bot.on_message_activity",
+        "bot.on_event_activity",
+        "bot.on_message_reaction_activity",
+        "bot.on_typing_activity",
+    },
+    "derived.py": {"bot.on_message_activity", "bot.on_end_of_conversation_activity"},
+    "teams.py": {
+        "bot.on_conversation_update_activity",
+        "bot.on_teams_members_added",
+        "bot.on_teams_members_removed",
+        "bot.on_teams_channel_created",
+        "bot.on_teams_channel_renamed",
+        "bot.on_teams_task_module_fetch",
+        "bot.on_teams_messaging_extension_query",
+        "bot.on_message_activity",
+        "bot.on_members_added_activity",
+    },
+}
+
+# -- what the user / Teams sends -------------------------------------------------------------
+
+USER = {"id": "User1", "name": "user"}
+BOT = {"id": "bot", "name": "Bot"}
+TEAM = {"id": "19:team@thread.skype", "name": "Team One"}
+
+
+def message(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "text": text, **extra}
+
+
+ECHO_SCRIPT: list[dict[str, Any]] = [
+    {"type": "conversationUpdate", "membersAdded": [USER, BOT]},
+    message("hi"),
+    message("  again "),
+    message("help"),
+    message("welcome me"),
+    {"type": "event", "name": "ping"},
+    {"type": "event", "name": "settings", "value": {"theme": "dark"}},
+    {"type": "messageReaction", "reactionsAdded": [{"type": "like"}, {"type": "heart"}]},
+    {"type": "typing"},
+    {"type": "conversationUpdate", "membersRemoved": [{"id": "u2", "name": "Zed"}]},
+    message("fail"),
+    {"type": "weird"},
+    message("shout hey"),
+    {"type": "endOfConversation"},
+    message("last"),
+]
+
+
+def teams(channel_data: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "conversationUpdate",
+        "channelId": "msteams",
+        "channelData": channel_data,
+        **fields,
+    }
+
+
+def invoke(name: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "invoke", "name": name, "channelId": "msteams", "value": value}
+
+
+# Members carry extra Teams properties (as Teams sends them), so botbuilder does not call the
+# Teams REST API to look them up.
+ANN = {"id": "29:ann", "name": "Ann", "aadObjectId": "aad-ann", "email": "ann@example.com"}
+BOB = {"id": "29:bob", "name": "Bob", "userPrincipalName": "bob@example.com"}
+
+TEAMS_SCRIPT: list[dict[str, Any]] = [
+    teams({"eventType": "teamMemberAdded", "team": TEAM}, membersAdded=[ANN, BOB, BOT]),
+    teams(
+        {"eventType": "channelCreated", "team": TEAM, "channel": {"id": "19:c1", "name": "General"}}
+    ),
+    teams(
+        {"eventType": "channelRenamed", "team": TEAM, "channel": {"id": "19:c1", "name": "Renamed"}}
+    ),
+    teams({"eventType": "teamMemberRemoved", "team": TEAM}, membersRemoved=[BOB]),
+    message(
+        "<at>Bot</at> hello there",
+        channelId="msteams",
+        entities=[{"type": "mention", "mentioned": BOT, "text": "<at>Bot</at>"}],
+    ),
+    message("welcome team", channelId="msteams"),
+    teams({"eventType": "teamArchived", "team": TEAM}),
+    invoke("task/fetch", {"data": {"title": "Form"}}),
+    invoke(
+        "composeExtension/query",
+        {"commandId": "search", "parameters": [{"name": "q", "value": "cats"}]},
+    ),
+    invoke("composeExtension/query", {"commandId": "nope"}),
+    invoke("task/submit", {"data": {}}),
+]
+
+MODULE_SCRIPT: list[dict[str, Any]] = [
+    message("x"),
+    {"type": "conversationUpdate", "membersAdded": [USER, BOT]},
+]
+
+
+# -- copies of the project -------------------------------------------------------------------
+
+
+def _copy(dest: Path) -> Path:
+    shutil.copytree(PROJECT, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest
+
+
+@pytest.fixture(scope="module", params=["decorator", "block"])
+def copies(request, tmp_path_factory) -> tuple[Path, Path, str]:
+    """(plain root, instrumented root, style); the instrumented one made by the real CLI."""
+    style = request.param
+    base = tmp_path_factory.mktemp(f"bots-{style}")
+    plain = _copy(base / "plain")
+    traced = _copy(base / "traced")
+    code = goalgen_main(
+        ["instrument", str(traced), "--style", style, "--no-cache", "--jobs", "1", "--no-color"]
+    )
+    assert code == 0
+    return plain, traced, style
+
+
+@contextlib.contextmanager
+def imported(root: Path) -> Iterator[Any]:
+    """``load("base")`` imports ``chatbots.base`` from the copy at ``root``; forgotten after."""
+
+    def forget() -> None:
+        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+
+    forget()
+    sys.path.insert(0, str(root))
+    importlib.invalidate_caches()
+    try:
+        yield lambda name: importlib.import_module(f"{PACKAGE}.{name}")
+    finally:
+        sys.path.remove(str(root))
+        forget()
+
+
+@pytest.fixture
+def sink() -> Iterator[tracing.MemorySink]:
+    memory = tracing.MemorySink()
+    tracing.configure(output=memory, enabled=True, sample_rate=1.0)
+    try:
+        yield memory
+    finally:
+        tracing.configure(output="none")
+
+
+# -- one conversation ------------------------------------------------------------------------
+
+
+def _reply(activity: Activity) -> dict[str, Any]:
+    data = activity.serialize()
+    data.pop("timestamp", None)
+    data.pop("localTimestamp", None)
+    return data
+
+
+def span_tree(records: list[dict[str, Any]]) -> list[tuple[str, str | None, str]]:
+    """``(name, parent name, status)`` per span of one turn, parents first."""
+    by_id = {r["span_id"]: r for r in records}
+
+    def depth(record: dict[str, Any]) -> int:
+        parent = by_id.get(record["parent_span_id"])
+        return 0 if parent is None else 1 + depth(parent)
+
+    names = {r["span_id"]: r["name"] for r in records}
+    ordered = sorted(records, key=lambda r: (depth(r), r["start_time"]))
+    return [(r["name"], names.get(r["parent_span_id"]), r["status"]) for r in ordered]
+
+
+async def converse(
+    bot: Any, script: list[dict[str, Any]], sink: tracing.MemorySink | None = None
+) -> list[dict[str, Any]]:
+    """Send each activity in its own turn; keep the replies, the bot's call log and the spans."""
+    adapter = TestAdapter(bot.on_turn)
+
+    async def on_error(turn_context, error: Exception) -> None:
+        await turn_context.send_activity(f"Sorry: {type(error).__name__}: {error}")
+
+    adapter.on_turn_error = on_error
+    steps = []
+    for payload in script:
+        if sink is not None:
+            sink.records.clear()
+        await adapter.receive_activity(Activity().deserialize(dict(payload)))
+        steps.append(
+            {
+                "sent": payload,
+                "replies": [_reply(a) for a in adapter.activity_buffer],
+                "calls": list(getattr(bot, "calls", [])),
+                "spans": span_tree(sink.records) if sink is not None else None,
+                "traces": {r["trace_id"] for r in sink.records} if sink is not None else None,
+            }
+        )
+        adapter.activity_buffer.clear()
+    return steps
+
+
+def _run_script(root: Path, module: str, cls: str, script, sink=None) -> list[dict[str, Any]]:
+    with imported(root) as load:
+        bot = getattr(load(module), cls)()
+        return asyncio.run(converse(bot, script, sink))
+
+
+def _compare(plain: list[dict[str, Any]], traced: list[dict[str, Any]]) -> None:
+    for want, got in zip(plain, traced, strict=True):
+        for key in ("replies", "calls"):
+            assert got[key] == want[key], (key, want["sent"])
+
+
+def _texts(step: dict[str, Any]) -> list[str | None]:
+    return [r.get("text") for r in step["replies"]]
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_every_handler_is_instrumented_and_nothing_else(copies):
+    plain, traced, style = copies
+    total = 0
+    for name, spans in BOT_SPANS.items():
+        text = (traced / PACKAGE / name).read_text()
+        found = re.findall(r'(?:trace_span|TraceSpan)\("(bot\.[a-z_]+)"\)', text)
+        assert set(found) == spans, name
+        total += len(found)
+        # Plain helpers (on_help, on_event, on_reactions_added, ...) are not handlers.
+        assert not {"bot.on_help", "bot.on_event", "bot.on_reactions_added"} & set(found)
+        if style == "block":
+            assert "with TraceSpan(" in text and "@trace_span(" not in text
+        else:
+            assert "@trace_span(" in text and "with TraceSpan(" not in text
+    assert total == 19  # TeamsBot and ModuleBot both define on_message_activity, ...
+    assert (traced / PACKAGE / "__init__.py").read_bytes() == (
+        plain / PACKAGE / "__init__.py"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("module", "cls"), [("base", "EchoBot"), ("derived", "FancyBot")], ids=["EchoBot", "FancyBot"]
+)
+def test_echo_bots_reply_the_same(copies, sink, module, cls):
+    plain_root, traced_root, _ = copies
+    plain = _run_script(plain_root, module, cls, ECHO_SCRIPT, sink)
+    assert all(step["spans"] == [] for step in plain), "the plain copy must not be traced"
+    traced = _run_script(traced_root, module, cls, ECHO_SCRIPT, sink)
+    _compare(plain, traced)
+
+    # The conversation really went through every branch (so the comparison can fail).
+    texts = [_texts(step) for step in plain]
+    assert texts[0] == ["Welcome, user!"]
+    assert texts[1] == ["echo #1: hi"] and texts[2] == ["echo #2: again"]
+    assert texts[3] == ["I echo what you say.", None, "Try:"]
+    assert plain[3]["replies"][1]["attachments"][0]["content"]["title"] == "Help"
+    assert texts[4] == ["Welcome, user!"]
+    assert texts[5] == ["pong"]
+    assert texts[6] == ["event settings: {'theme': 'dark'}"]
+    assert texts[7] == ["you reacted like", "you reacted heart", "reactions handled"]
+    assert [r["type"] for r in plain[8]["replies"]] == ["typing"]
+    assert texts[9] == ["Bye Zed"]
+    assert texts[10] == ["Sorry: ValueError: cannot handle 'fail'"]
+    assert texts[11] == ["unknown type weird"]
+    if cls == "FancyBot":
+        assert texts[12] == ["HEY!"] and texts[13] == ["goodbye"] and texts[14] == ["echo #3: last"]
+    else:
+        assert (
+            texts[12] == ["echo #3: shout hey"]
+            and texts[13] == []
+            and texts[14] == ["echo #4: last"]
+        )
+    assert plain[-1]["calls"][-3:] == ["on_turn:message", "message", "on_turn:saved"]
+
+
+def test_echo_bot_spans_nest_like_the_calls(copies, sink):
+    _, traced_root, _ = copies
+    steps = _run_script(traced_root, "base", "EchoBot", ECHO_SCRIPT, sink)
+    turn = ("bot.on_turn", None, "ok")
+    msg = ("bot.on_message_activity", "bot.on_turn", "ok")
+    by_text = {step["sent"].get("text", step["sent"]["type"]): step["spans"] for step in steps}
+    assert by_text["conversationUpdate"] in (
+        [turn, ("bot.on_members_added_activity", "bot.on_turn", "ok")],
+        [turn, ("bot.on_members_removed_activity", "bot.on_turn", "ok")],
+    )
+    assert steps[0]["spans"] == [turn, ("bot.on_members_added_activity", "bot.on_turn", "ok")]
+    assert steps[9]["spans"] == [turn, ("bot.on_members_removed_activity", "bot.on_turn", "ok")]
+    assert by_text["hi"] == [turn, msg]
+    assert by_text["help"] == [turn, msg]  # on_help is a plain method: no span of its own
+    # A handler that calls another handler: the welcome span is the message span's child.
+    assert by_text["welcome me"] == [
+        turn,
+        msg,
+        ("bot.on_members_added_activity", "bot.on_message_activity", "ok"),
+    ]
+    assert by_text["event"] == [turn, ("bot.on_event_activity", "bot.on_turn", "ok")]
+    assert by_text["messageReaction"] == [
+        turn,
+        ("bot.on_message_reaction_activity", "bot.on_turn", "ok"),
+    ]
+    assert by_text["typing"] == [turn, ("bot.on_typing_activity", "bot.on_turn", "ok")]
+    assert by_text["weird"] == [turn]  # on_unrecognized_activity_type is not a traced handler
+    # The error escapes both spans (and is recorded on both), then the adapter's handler replies.
+    assert by_text["fail"] == [
+        ("bot.on_turn", None, "error"),
+        ("bot.on_message_activity", "bot.on_turn", "error"),
+    ]
+    assert {r["component"] for r in sink.records} == {"bot"}
+    # Each turn is its own trace; a turn's spans share one trace.
+    assert all(len(step["traces"]) == 1 for step in steps)
+    assert len({next(iter(step["traces"])) for step in steps}) == len(steps)
+
+
+def test_error_span_records_the_exception(copies, sink):
+    _, traced_root, _ = copies
+    _run_script(traced_root, "base", "EchoBot", [message("fail")], sink)
+    by_name = {r["name"]: r for r in sink.records}
+    for name in ("bot.on_turn", "bot.on_message_activity"):
+        assert by_name[name]["error"] == {"type": "ValueError", "message": "cannot handle 'fail'"}
+
+
+def test_unhandled_error_escapes_unchanged(copies, sink):
+    """Without ``on_turn_error`` the handler's exception reaches the caller as it was raised."""
+    plain_root, traced_root, _ = copies
+    raised = []
+    for root in (plain_root, traced_root):
+        with imported(root) as load:
+            bot = load("base").EchoBot()
+            adapter = TestAdapter(bot.on_turn)
+            with pytest.raises(ValueError) as info:
+                asyncio.run(adapter.receive_activity(Activity(type="message", text="fail")))
+            raised.append(info.value)
+            assert bot.calls == ["on_turn:message", "message"]  # save_changes never ran
+            assert adapter.activity_buffer == []
+    plain_exc, traced_exc = raised
+    assert (type(traced_exc), traced_exc.args) == (type(plain_exc), plain_exc.args)
+    assert traced_exc.__cause__ is None and traced_exc.__context__ is None
+    assert [(r["name"], r["status"]) for r in sink.records] == [
+        ("bot.on_message_activity", "error"),
+        ("bot.on_turn", "error"),
+    ]
+
+
+def test_subclass_in_another_module_nests_through_super(copies, sink):
+    _, traced_root, _ = copies
+    steps = _run_script(
+        traced_root,
+        "derived",
+        "FancyBot",
+        [message("hi"), message("shout yo"), {"type": "endOfConversation"}],
+        sink,
+    )
+    turn = ("bot.on_turn", None, "ok")
+    fancy = ("bot.on_message_activity", "bot.on_turn", "ok")
+    assert steps[0]["spans"] == [
+        turn,
+        fancy,
+        ("bot.on_message_activity", "bot.on_message_activity", "ok"),
+    ]
+    assert steps[1]["spans"] == [turn, fancy]
+    assert steps[2]["spans"] == [turn, ("bot.on_end_of_conversation_activity", "bot.on_turn", "ok")]
+
+
+def test_teams_bot_replies_the_same(copies, sink):
+    plain_root, traced_root, _ = copies
+    plain = _run_script(plain_root, "teams", "TeamsBot", TEAMS_SCRIPT)
+    traced = _run_script(traced_root, "teams", "TeamsBot", TEAMS_SCRIPT, sink)
+    _compare(plain, traced)
+
+    texts = [_texts(step) for step in plain]
+    assert texts[0] == ["Welcome to Team One, Ann!", "Welcome to Team One, Bob!"]
+    assert texts[1] == ["Channel General created in Team One"]
+    assert texts[2] == ["Channel renamed to Renamed"]
+    assert texts[3] == ["1 left Team One"]
+    assert texts[4] == ["teams echo: hello there"]
+    assert texts[5] == ["Welcome to Team One, Nine!"]
+    assert texts[6] == []
+    invoke_values = [[r.get("value") for r in step["replies"]] for step in plain[7:]]
+    assert invoke_values[0] == [
+        {"status": 200, "body": {"task": {"type": "message", "value": "fetched Form"}}}
+    ]
+    assert invoke_values[1][0]["body"]["composeExtension"]["attachments"][0]["content"] == {
+        "title": "Result for cats"
+    }
+    assert texts[9] == ["Sorry: ValueError: unknown command nope"]
+    assert invoke_values[3] == [{"status": 501}]  # not implemented by the bot: botbuilder's answer
+    assert plain[-1]["calls"] == ["conversation_update"] * 5
+
+    update = ("bot.on_conversation_update_activity", None, "ok")
+
+    def child(name: str, parent: str = "bot.on_conversation_update_activity"):
+        return (name, parent, "ok")
+
+    spans = [step["spans"] for step in traced]
+    assert spans[0] == [update, child("bot.on_teams_members_added")]
+    assert spans[1] == [update, child("bot.on_teams_channel_created")]
+    assert spans[2] == [update, child("bot.on_teams_channel_renamed")]
+    assert spans[3] == [update, child("bot.on_teams_members_removed")]
+    assert spans[4] == [("bot.on_message_activity", None, "ok")]
+    assert spans[5] == [
+        ("bot.on_message_activity", None, "ok"),
+        child("bot.on_teams_members_added", "bot.on_message_activity"),
+    ]
+    assert spans[6] == [update]
+    assert spans[7] == [("bot.on_teams_task_module_fetch", None, "ok")]
+    assert spans[8] == [("bot.on_teams_messaging_extension_query", None, "ok")]
+    assert spans[9] == [("bot.on_teams_messaging_extension_query", None, "error")]
+    assert spans[10] == []
+
+
+def test_module_attribute_base_class_bot(copies, sink):
+    plain_root, traced_root, _ = copies
+    plain = _run_script(plain_root, "teams", "ModuleBot", MODULE_SCRIPT)
+    traced = _run_script(traced_root, "teams", "ModuleBot", MODULE_SCRIPT, sink)
+    _compare(plain, traced)
+    assert [_texts(s) for s in plain] == [["module bot"], ["2 joined"]]
+    assert [s["spans"] for s in traced] == [
+        [("bot.on_message_activity", None, "ok")],
+        [("bot.on_members_added_activity", None, "ok")],
+    ]
+
+
+@pytest.mark.parametrize("side", ["plain", "traced"])
+async def test_test_flow_api(copies, sink, side):
+    """botbuilder's own TestFlow assertions pass on both copies, with the same expectations."""
+    plain_root, traced_root, _ = copies
+    with imported(plain_root if side == "plain" else traced_root) as load:
+        bot = load("derived").FancyBot()
+        adapter = TestAdapter(bot.on_turn)
+        flow = await adapter.test("hi", "echo #1: hi")
+        flow = await flow.test("shout ok", "OK!")
+        flow = await flow.send("help")
+        flow = await flow.assert_reply("I echo what you say.")
+        flow = await flow.assert_reply(lambda activity, description: activity.attachments[0])
+        flow = await flow.assert_reply("Try:")
+        await flow.test("again", "echo #2: again")
+    names = [r["name"] for r in sink.records]
+    if side == "plain":
+        assert names == []
+    else:
+        assert names.count("bot.on_turn") == 4
+
+
+async def test_concurrent_conversations_keep_their_own_traces(copies, sink):
+    """Turns of different conversations running at once never adopt each other's spans."""
+    _, traced_root, _ = copies
+    with imported(traced_root) as load:
+        bot_class = load("base").EchoBot
+
+        async def chat(n: int) -> list[str]:
+            bot = bot_class()
+            adapter = TestAdapter(bot.on_turn)
+            texts = []
+            for i in range(3):
+                await adapter.receive_activity(Activity(type="message", text=f"c{n}-{i}"))
+                await asyncio.sleep(0)
+                texts.extend(a.text for a in adapter.activity_buffer)
+                adapter.activity_buffer.clear()
+            return texts
+
+        results = await asyncio.gather(*(chat(n) for n in range(4)))
+    assert results == [[f"echo #{i + 1}: c{n}-{i}" for i in range(3)] for n in range(4)]
+    by_id = {r["span_id"]: r for r in sink.records}
+    turns = [r for r in sink.records if r["name"] == "bot.on_turn"]
+    messages = [r for r in sink.records if r["name"] == "bot.on_message_activity"]
+    assert len(turns) == len(messages) == 12
+    assert len({r["trace_id"] for r in turns}) == 12
+    for record in messages:
+        parent = by_id[record["parent_span_id"]]
+        assert parent["name"] == "bot.on_turn" and parent["trace_id"] == record["trace_id"]
+    assert all(r["parent_span_id"] is None for r in turns)
+
+
+@pytest.mark.parametrize(
+    "settings", [{"enabled": False}, {"sample_rate": 0.0}], ids=["disabled", "sampled-out"]
+)
+def test_tracing_off_changes_nothing(copies, sink, settings):
+    plain_root, traced_root, _ = copies
+    tracing.configure(output=sink, **settings)
+    plain = _run_script(plain_root, "derived", "FancyBot", ECHO_SCRIPT)
+    traced = _run_script(traced_root, "derived", "FancyBot", ECHO_SCRIPT)
+    _compare(plain, traced)
+    assert sink.records == []
+
+
+def test_remove_gives_back_the_original_bots(copies, tmp_path):
+    _, traced, style = copies
+    again = tmp_path / "again"
+    shutil.copytree(traced, again, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    args = ["--no-cache", "--jobs", "1", "--no-color"]
+    assert goalgen_main(["instrument", str(again), "--check", "--style", style, *args]) == 0
+    assert goalgen_main(["instrument", str(again), "--remove", *args]) == 0
+    for original in PROJECT.rglob("*.py"):
+        restored = again / original.relative_to(PROJECT)
+        assert restored.read_bytes() == original.read_bytes(), original.name
+
+
+def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):
+    _, traced, style = copies
+    if style != "decorator":
+        pytest.skip("compared against the decorator-style copy")
+    default = _copy(tmp_path / "default")
+    assert goalgen_main(["instrument", str(default), "--no-cache", "--jobs", "1"]) == 0
+    for path in traced.rglob("*.py"):
+        assert (default / path.relative_to(traced)).read_bytes() == path.read_bytes(), path.name
+
+
+SMOKE_TEST = """
+import asyncio
+
+from botbuilder.core.adapters import TestAdapter
+
+from chatbots.derived import FancyBot
+
+
+def test_fancy_bot():
+    async def talk():
+        adapter = TestAdapter(FancyBot().on_turn)
+        flow = await adapter.test("hi", "echo #1: hi")
+        await flow.test("shout hey", "HEY!")
+
+    asyncio.run(talk())
+"""
+
+
+def _pytest_run(root: Path) -> tuple[int, str, str]:
+    (root / "test_smoke.py").write_text(SMOKE_TEST, encoding="utf-8")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TRACING_", "TRACE_", "PYTEST_"))
+    }
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # a bare pytest: faster, no plugin warnings
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_smoke.py"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return proc.returncode, re.sub(r" in [0-9.]+s", "", proc.stdout), proc.stderr
+
+
+def test_project_test_suite_output_is_unchanged(copies, tmp_path):
+    """The instrumented project's own pytest run prints what the plain one prints.
+
+    (The plain project's run, not repeated here to save a second, prints exactly this: a
+    passing test, nothing on stderr.)
+    """
+    _, traced_root, style = copies
+    if style != "decorator":
+        pytest.skip("the runtime is the same for both styles")
+    traced_copy = tmp_path / "traced"
+    shutil.copytree(traced_root, traced_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    code, out, err = _pytest_run(traced_copy)
+    assert (code, out.splitlines()[-1]) == (0, "1 passed")
+    assert err == ""

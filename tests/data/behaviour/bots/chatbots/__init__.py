@@ -1,0 +1,1 @@
+"""Bots used by tests/codemods/test_behaviour_bots.py (plain vs instrumented)."""
