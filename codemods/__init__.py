@@ -14,8 +14,8 @@ imports the code. One module per target kind — ``bot_handlers``, ``fastapi_rou
 ``agent_methods``, ``langgraph_nodes``, ``mapper_calls``, ``http_clients`` — each registered in
 :data:`REGISTRY` under its kind. How it stays fast: decisions on an ``ast`` scan
 (``codemods.scan``), edits by LibCST on just the top-level statements that change
-(``codemods.chunks``, ``codemods.apply``), imports via ``AddImportsVisitor`` /
-``RemoveImportsVisitor`` on a stub of the import block (``codemods.imports``).
+(``codemods.chunks``, ``codemods.apply``), runtime imports put where isort wants them by
+editing the leading import block directly (``codemods.imports``).
 
 How the tool's edits are told apart from hand-written tracing: every line it inserts or touches
 ends with the comment ``# goalgen: instrument`` (``base.MARKER``), e.g.::

@@ -47,16 +47,47 @@ def mark_statement(stmt: cst.CSTNode) -> cst.CSTNode:
     )
 
 
-def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
-    """``f(a)`` -> ``f(a, keyword=value)``, keeping a multi-line call's layout."""
+def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> tuple[cst.Call, bool]:
+    """``f(a)`` -> ``f(a, keyword=value)``, keeping a multi-line call's layout.
+
+    Returns the new call and whether the marker went on the new argument's own line: when the
+    call has one argument per line (a line break after ``(`` and after the last argument), the
+    new one gets a line of its own, ending with the marker, in the same style (with or without
+    a trailing comma); otherwise the caller marks the line that ends the statement.
+    """
     new = cst.Arg(value=value, keyword=cst.Name(keyword), equal=cst.AssignEqual(
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
     ))  # fmt: skip
     args = list(call.args)
     if not args:
-        return call.with_changes(args=[new])
+        return call.with_changes(args=[new]), False
     last = args[-1]
-    if isinstance(last.comma, cst.Comma):  # trailing comma: the new arg takes over its layout
+    trailing = isinstance(last.comma, cst.Comma)
+    closing = last.comma.whitespace_after if trailing else last.whitespace_after_arg
+    before_last = args[-2].comma.whitespace_after if len(args) > 1 else call.whitespace_before_args
+    if isinstance(closing, cst.ParenthesizedWhitespace) and isinstance(
+        before_last, cst.ParenthesizedWhitespace
+    ):
+        # `last,  # comment` keeps its line; the new line is indented like the last argument's
+        # and ends with the marker; what came before `)` (its indentation) stays there.
+        between = cst.Comma(
+            whitespace_before=last.comma.whitespace_before if trailing else _NO_SPACE,
+            whitespace_after=closing.with_changes(
+                indent=before_last.indent, last_line=before_last.last_line
+            ),
+        )
+        end = closing.with_changes(
+            first_line=mark(cst.TrailingWhitespace(newline=closing.first_line.newline)),
+            empty_lines=(),
+        )
+        if trailing:
+            args[-1] = last.with_changes(comma=between)
+            args.append(new.with_changes(comma=cst.Comma(_NO_SPACE, end)))
+        else:
+            args[-1] = last.with_changes(comma=between, whitespace_after_arg=_NO_SPACE)
+            args.append(new.with_changes(whitespace_after_arg=end))
+        return call.with_changes(args=args), True
+    if trailing:  # trailing comma: the new arg takes over its layout
         between = args[-2].comma if len(args) > 1 else None
         if not isinstance(between, cst.Comma):
             between = cst.Comma(whitespace_after=call.whitespace_before_args)
@@ -65,7 +96,10 @@ def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst
     else:
         args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         args.append(new)
-    return call.with_changes(args=args)
+    return call.with_changes(args=args), False
+
+
+_NO_SPACE = cst.SimpleWhitespace("")
 
 
 class _CallEditor(cst.CSTTransformer):
@@ -77,6 +111,7 @@ class _CallEditor(cst.CSTTransformer):
         self.applier = applier
         self.hits: dict[int, CallEdit] = {}
         self.triggered: list[CallEdit] = []
+        self.mark_line = False  # an argument was added with the marker on the statement's line
 
     def visit_Call(self, node: cst.Call) -> None:
         text = cst_dotted_name(node.func)
@@ -95,7 +130,9 @@ class _CallEditor(cst.CSTTransformer):
             return updated
         self.applier.needed.add(edit.value)
         value = cst.parse_expression(f"{edit.value}()", config=self.applier.config)
-        return append_kwarg(updated, edit.keyword, value)
+        call, own_line = append_kwarg(updated, edit.keyword, value)
+        self.mark_line |= not own_line
+        return call
 
 
 _HEADER_FIELDS: dict[type, tuple[str, ...]] = {
@@ -190,7 +227,7 @@ class Applier:
         if isinstance(stmt, cst.SimpleStatementLine):
             return self._simple(stmt, scope, edits) if edits else [stmt]
         node: cst.CSTNode = stmt
-        triggered: list[CallEdit] = []
+        mark_line = False
         if edits:
             for name in _HEADER_FIELDS.get(type(stmt), ()):
                 value = getattr(node, name)
@@ -202,9 +239,9 @@ class Applier:
                 )
                 if editor.hits:
                     node = node.with_changes(**{name: new_value})
-                    triggered += editor.triggered
+                    mark_line |= editor.mark_line
         node = self._suites(node, scope)
-        if any(e.action == "kwarg" for e in triggered):
+        if mark_line:
             node = mark_statement(node)
         return [node]
 
@@ -250,14 +287,16 @@ class Applier:
         new_suite = suite.visit(editor)
         if not any(e.action == "kwarg" for e in editor.triggered):
             return node
-        return node.with_changes(**{field: mark_statement(new_suite)})
+        if editor.mark_line:
+            new_suite = mark_statement(new_suite)
+        return node.with_changes(**{field: new_suite})
 
     def _simple(self, stmt: cst.SimpleStatementLine, scope, edits) -> list[cst.BaseStatement]:
         editor = _CallEditor(edits, self.counts.setdefault(scope[0], {}), self)
         new = stmt.visit(editor)
         if not editor.triggered:
             return [stmt]
-        if any(e.action == "kwarg" for e in editor.triggered):
+        if editor.mark_line:
             new = mark_statement(new)
         out: list[cst.BaseStatement] = [new]
         wrapped = False

@@ -9,6 +9,13 @@ reported as skipped. The argument goes last; the marker goes on the line ending 
     async with httpx.AsyncClient(timeout=10) as client:
     ->
     async with httpx.AsyncClient(timeout=10, event_hooks=httpx_event_hooks()) as client:  # goalgen: instrument
+
+A call written one argument per line gets the argument on a line of its own, marked there::
+
+    async with httpx.AsyncClient(                    async with httpx.AsyncClient(
+        timeout=10,                          ->          timeout=10,
+    ) as client:                                         event_hooks=httpx_event_hooks(),  # goalgen: instrument
+                                                     ) as client:
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
 - an ``app.add_middleware(TraceContextMiddleware)  # goalgen: instrument`` line is deleted;
 - on any other marked line the client arguments the tool appends
   (``event_hooks=httpx_event_hooks()`` / ``trace_configs=aiohttp_trace_configs()``, always the
-  last argument) are dropped and the marker is taken off the comment.
+  last argument) are dropped and the marker is taken off the comment; in a call written one
+  argument per line the argument has a line of its own, marked, and that line goes.
 
 Each edit's kind comes from its span name (``bot.``, ``api.``, ``agent.``, ``langgraph.node.``,
 ``mapper.``), the middleware line (api) or the client argument (http), so ``kinds`` can limit the
@@ -19,6 +20,7 @@ followed by remove gives back the original bytes. Needs no index: it reads only 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection, Sequence
 
 import libcst as cst
@@ -64,8 +66,20 @@ def _span_of(call: cst.BaseExpression, name: str) -> str | None:
 
 
 class _ArgStripper(cst.CSTTransformer):
-    def __init__(self) -> None:
-        self.removed: list[str] = []
+    """Drop the tool's client argument (always the last one) from the calls of one statement.
+
+    An argument on a line of its own (the call has one argument per line) is the tool's when
+    that line carries the marker; any other is the tool's when the statement's line does
+    (``line_marked``). ``on_own_line(value_name)`` is called for each marked argument line, in
+    source order (its argument is dropped only with ``strip``).
+    """
+
+    def __init__(self, line_marked: bool, strip: bool, on_own_line) -> None:
+        self.line_marked = line_marked
+        self.strip = strip
+        self.on_own_line = on_own_line
+        self.removed: list[str] = []  # argument values taken off under the statement's marker
+        self.own_lines = 0  # arguments taken off their own marked line
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         args = list(updated.args)
@@ -80,11 +94,46 @@ class _ArgStripper(cst.CSTTransformer):
             and cst_dotted_name(last.value.func) == value_name
         ):
             return updated
+        trailing = isinstance(last.comma, cst.Comma)
+        end = last.comma.whitespace_after if trailing else last.whitespace_after_arg
+        if isinstance(end, cst.ParenthesizedWhitespace) and _is_marked(end.first_line):
+            self.on_own_line(value_name)  # on a line of its own, marked there
+            if not self.strip:
+                return updated
+            self.own_lines += 1
+            return updated.with_changes(args=_without_own_line_arg(args, end))
+        if not (self.line_marked and self.strip):
+            return updated
         self.removed.append(value_name)
         if len(args) == 1:
             return updated.with_changes(args=[])
         args[-2] = args[-2].with_changes(comma=last.comma)
         return updated.with_changes(args=args[:-1])
+
+
+def _without_own_line_arg(args: list[cst.Arg], end: cst.ParenthesizedWhitespace) -> list[cst.Arg]:
+    """Undo ``codemods.apply.append_kwarg`` for an argument it put on a line of its own."""
+    last, prev = args[-1], args[-2] if len(args) > 1 else None
+    if prev is None:
+        return []
+    between = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else None
+    if not isinstance(between, cst.ParenthesizedWhitespace):  # reformatted: drop it plainly
+        args[-2] = prev.with_changes(
+            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
+        )
+        return args[:-1]
+    closing = between.with_changes(indent=end.indent, last_line=end.last_line)
+    if isinstance(last.comma, cst.Comma):
+        args[-2] = prev.with_changes(comma=prev.comma.with_changes(whitespace_after=closing))
+    else:
+        args[-2] = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=closing)
+    return args[:-1]
+
+
+# A line holding only a client argument and the marker: some call has one argument per line.
+_OWN_LINE_ARG = re.compile(
+    rf"^[ \t]*(?:{'|'.join(CLIENT_ARGS)})[ \t]*=.*{re.escape(MARKER)}[ \t]*\r?$", re.MULTILINE
+)
 
 
 class Remover:
@@ -97,6 +146,7 @@ class Remover:
         self.marker = -1  # index of the last marked line met
         self.names: set[str] = set()  # runtime names whose uses were removed
         self.scope: list[tuple[str, str]] = []  # (name, "function" | "class")
+        self.own_lines = False  # see run()
 
     def _met_marker(self) -> None:
         self.marker += 1
@@ -105,7 +155,11 @@ class Remover:
         self.targets.append(Target(kind, name, span, 0, "removed"))
         self.lines.append(self.marker)
 
-    def run(self, module: cst.Module) -> cst.Module:
+    def run(self, module: cst.Module, own_lines: bool = False) -> cst.Module:
+        """``own_lines``: the module may hold client arguments marked on lines of their own
+        (see ``codemods.apply.append_kwarg``), so statements without a marked line of their
+        own are searched too."""
+        self.own_lines = own_lines
         body = self._stmts(module.body)
         return module if body is None else module.with_changes(body=body)
 
@@ -177,9 +231,10 @@ class Remover:
                     out.extend(self._stmt(child))
                 return out
         if isinstance(stmt, cst.SimpleStatementLine):
-            if not _is_marked(stmt.trailing_whitespace):
+            marked = _is_marked(stmt.trailing_whitespace)
+            if not marked and not self.own_lines:
                 return [stmt]
-            if self._is_middleware(stmt):
+            if marked and self._is_middleware(stmt):
                 self._met_marker()
                 if "api" not in self.kinds:
                     return [stmt]
@@ -202,39 +257,50 @@ class Remover:
         )
 
     def _strip(self, node: cst.CSTNode) -> cst.CSTNode:
-        """Drop the tool's client arguments from a marked line and unmark it.
+        """Drop the tool's client arguments from a marked line and unmark it, and those on
+        marked lines of their own inside it (looked for only when ``run`` was told so).
 
         ``node`` is a simple statement line or one clause of a compound statement (its header
         line, plus its body when that is a one-line suite sharing the line).
         """
         line = _line_of(node)
-        if line is None or not _is_marked(line[0]):
-            return node
-        self._met_marker()
-        if "http" not in self.kinds:
+        marked = line is not None and _is_marked(line[0])
+        if line is None or not (marked or self.own_lines):
             return node
         fields = _HEADER_FIELDS.get(type(node), ())
         if isinstance(node, cst.SimpleStatementLine) or isinstance(
             getattr(node, "body", None), cst.SimpleStatementSuite
         ):
             fields = (*fields, "body")
-        stripper = _ArgStripper()
+        strip = "http" in self.kinds
+        stripper = _ArgStripper(marked, strip, self._own_line)
         changes = {}
-        for name in fields:
-            value = getattr(node, name)
-            changes[name] = (
-                [v.visit(stripper) for v in value]
-                if isinstance(value, Sequence)
-                else value.visit(stripper)
-            )
-        if not stripper.removed:
-            return node
+        if self.own_lines or strip:
+            for name in fields:
+                value = getattr(node, name)
+                changes[name] = (
+                    [v.visit(stripper) for v in value]
+                    if isinstance(value, Sequence)
+                    else value.visit(stripper)
+                )
+        if marked:  # the statement's marker ends its last line: after those of the arguments
+            self._met_marker()
         for value_name in stripper.removed:
             self._found("http", value_name, "")
             self.names.add(value_name)
+        if not stripper.removed and not stripper.own_lines:
+            return node
         node = node.with_changes(**changes)
+        if not stripper.removed:
+            return node
         ws, rebuild = _line_of(node)
         return rebuild(_unmark(ws))
+
+    def _own_line(self, value_name: str) -> None:
+        self._met_marker()
+        if "http" in self.kinds:
+            self._found("http", value_name, "")
+            self.names.add(value_name)
 
     def _clause(self, node: cst.CSTNode) -> cst.CSTNode:
         """One clause: its own line, its indented body, then its else/except/finally/cases."""
@@ -299,7 +365,7 @@ def remove_tracing(
     for i, chunk in enumerate(chunks):
         if MARKER in chunk.text:
             module = cst.parse_module(chunk.text)
-            new = remover.run(module)
+            new = remover.run(module, own_lines=_OWN_LINE_ARG.search(chunk.text) is not None)
             if new is not module:
                 texts[i] = chunk_text(new)
     if not remover.targets:

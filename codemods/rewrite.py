@@ -26,7 +26,7 @@ from codemods import (  # noqa: F401  (importing the kind modules fills the regi
 )
 from codemods.apply import Applier
 from codemods.base import KINDS, MARKER, STYLES, Rewrite, UnparsableSource
-from codemods.chunks import chunk_text, split_chunks
+from codemods.chunks import chunk_text, split_chunks, top_block_end
 from codemods.imports import add_runtime_imports
 from codemods.plan import REGISTRY, Context, Plan
 from codemods.project_index import ProjectIndex, summarize
@@ -81,12 +81,12 @@ def rewrite(
     targets = sorted(plan.targets, key=lambda t: t.line)
     if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)
-    return Rewrite(bom + _apply(source, scan, plan), targets)
+    return Rewrite(bom + _apply(source, scan, plan, index), targets)
 
 
-def _apply(source: str, scan: ModuleScan, plan: Plan) -> str:
+def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> str:
     """Carry out ``plan``, parsing with LibCST only the chunks that hold an edit (and chunk 0,
-    where the imports go)."""
+    where the imports go, sorted as isort would with the index's packages as first-party)."""
     _refuse_lone_cr(source)
     chunks = split_chunks(source, scan.tree)
     roots = _work_roots(scan, plan)
@@ -106,7 +106,11 @@ def _apply(source: str, scan: ModuleScan, plan: Plan) -> str:
         elif new is not module:
             texts[i] = chunk_text(new)
     assert first is not None
-    texts[0] = chunk_text(add_runtime_imports(first, needed))
+    if needed:
+        first_party = {name.partition(".")[0] for name in index.modules}
+        rest = scan.tree.body[top_block_end(scan.tree) :]
+        first = add_runtime_imports(first, needed, first_party, after=rest[0] if rest else None)
+    texts[0] = chunk_text(first)
     return "".join(texts)
 
 

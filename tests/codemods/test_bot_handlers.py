@@ -216,8 +216,9 @@ def test_subclass_of_project_base_in_another_module() -> None:
             pass
     """
     after = """
-    from app.bots.base import BaseBot
     from frmk.utils.tracing import trace_span
+
+    from app.bots.base import BaseBot
 
 
     class EchoBot(BaseBot):

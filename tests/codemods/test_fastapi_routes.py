@@ -187,8 +187,9 @@ def test_router_imported_from_another_module_gets_include_prefix() -> None:
         return {}
     """
     after = """
-    from app.routers.users import router
     from frmk.utils.tracing import trace_span
+
+    from app.routers.users import router
 
 
     @router.get("/{user_id}")

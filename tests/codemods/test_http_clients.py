@@ -52,10 +52,82 @@ REWRITES = [
         session = Session(
             base_url="http://localhost:8000",
             raise_for_status=True,
-            trace_configs=aiohttp_trace_configs(),
+            trace_configs=aiohttp_trace_configs(),  # goalgen: instrument
+        )
+        """,
+        id="aiohttp-one-per-line-trailing-comma",
+    ),
+    pytest.param(
+        """
+        import httpx
+
+
+        async def call(url, timeout):
+            async with httpx.AsyncClient(
+                base_url=url,
+                timeout=timeout  # seconds
+            ) as client:  # keep me
+                return await client.get("/")
+        """,
+        """
+        import httpx
+        from frmk.utils.tracing.http import httpx_event_hooks
+
+
+        async def call(url, timeout):
+            async with httpx.AsyncClient(
+                base_url=url,
+                timeout=timeout,  # seconds
+                event_hooks=httpx_event_hooks()  # goalgen: instrument
+            ) as client:  # keep me
+                return await client.get("/")
+        """,
+        id="httpx-one-per-line-no-trailing-comma-with-comment",
+    ),
+    pytest.param(
+        """
+        import httpx
+
+        clients = [
+            httpx.Client(
+                base_url="a",
+
+            ),
+            httpx.Client(base_url="b"),
+        ]
+        """,
+        """
+        import httpx
+        from frmk.utils.tracing.http import httpx_event_hooks
+
+        clients = [
+            httpx.Client(
+                base_url="a",
+
+                event_hooks=httpx_event_hooks(),  # goalgen: instrument
+            ),
+            httpx.Client(base_url="b", event_hooks=httpx_event_hooks()),
+        ]  # goalgen: instrument
+        """,
+        id="own-line-and-statement-line-in-one-statement",
+    ),
+    pytest.param(
+        """
+        import httpx
+
+        client = httpx.Client(
+            timeout=1, base_url="x",
+        )
+        """,
+        """
+        import httpx
+        from frmk.utils.tracing.http import httpx_event_hooks
+
+        client = httpx.Client(
+            timeout=1, base_url="x", event_hooks=httpx_event_hooks(),
         )  # goalgen: instrument
         """,
-        id="aiohttp-multiline-trailing-comma",
+        id="several-per-line-keep-their-line",
     ),
     pytest.param(
         """
@@ -188,3 +260,61 @@ def test_one_line_clauses_round_trip(code: str) -> None:
     back = remove(traced.code)
     assert back.code == code
     assert len(back.targets) == len(added)
+
+
+def test_own_line_arguments_report_their_own_lines_and_go_by_kind() -> None:
+    code = dedent(
+        """
+        import httpx
+
+        from frmk.utils.tracing import trace_span
+
+
+        @trace_span("by hand")
+        def clients():
+            return [
+                httpx.Client(
+                    base_url="a",
+                ),
+                httpx.Client(base_url="b"),
+                httpx.AsyncClient(
+                    timeout=1,
+                ),
+            ]
+        """
+    )
+    traced = run(code, kinds=HTTP).code
+    marked = [i for i, line in enumerate(traced.splitlines(), 1) if "# goalgen: instrument" in line]
+    back = remove(traced)
+    assert back.code == code
+    assert [(t.kind, t.name, t.line) for t in back.targets] == [
+        ("http", "httpx_event_hooks", marked[0]),
+        ("http", "httpx_event_hooks", marked[1]),
+        ("http", "httpx_event_hooks", marked[2]),
+    ]
+    assert marked[1] < marked[2]  # the statement's own marker ends its last line
+    from codemods import ProjectIndex, rewrite
+
+    kept = rewrite(traced, module="app.main", index=ProjectIndex(), remove=True, kinds=("bot",))
+    assert kept.code == traced and kept.targets == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_own_line_argument_round_trips_byte_for_byte(newline: str) -> None:
+    code = dedent(
+        """
+        import aiohttp
+
+
+        async def main():
+            async with aiohttp.ClientSession(
+                base_url="http://localhost:3978",  # the bot
+                raise_for_status=True,
+            ) as session:
+                return session
+        """
+    ).replace("\n", newline)
+    traced = run(code, kinds=HTTP).code
+    assert f"    trace_configs=aiohttp_trace_configs(),  # goalgen: instrument{newline}" in traced
+    assert max(len(line) for line in traced.splitlines()) < 80
+    assert remove(traced).code == code

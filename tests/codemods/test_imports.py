@@ -9,8 +9,15 @@ import pytest
 from codemod_cases import dedent
 
 from codemods.imports import (
+    FIRST_PARTY,
+    FUTURE,
+    LOCAL,
+    STDLIB,
+    THIRD_PARTY,
     add_runtime_imports,
     build_import_map,
+    import_section,
+    member_key,
     remove_runtime_imports,
     resolve_relative,
 )
@@ -52,35 +59,252 @@ def test_import_map_resolves_aliases_nested_imports_and_module_aliases() -> None
     assert imap.resolve("Local.method") == "app.bots.echo.Local.method"
 
 
+TRACE = ["trace_span"]
+ALL = ["trace_span", "TraceSpan", "TraceContextMiddleware", "httpx_event_hooks"]
+LONG = (
+    "from frmk.utils.tracing import TraceSpan, trace_span\n"
+    "from frmk.utils.tracing.asgi import TraceContextMiddleware\n"
+    "from frmk.utils.tracing.http import httpx_event_hooks\n"
+)
+
+# (before, names, after): isort's place, with ``app`` as the project's own package.
 CASES = [
     pytest.param(
+        "import os\n\nimport httpx\nfrom langgraph.graph import END\n\nfrom app.models import User\n\nx = 1\n",
+        TRACE,
+        "import os\n\nimport httpx\nfrom frmk.utils.tracing import trace_span\nfrom langgraph.graph import END\n\nfrom app.models import User\n\nx = 1\n",
+        id="stdlib-third-first-party",
+    ),
+    pytest.param(
+        "import os\n\nimport httpx\nfrom langgraph.graph import END\n\nfrom app.models import User\n\nx = 1\n",
+        ALL,
+        "import os\n\nimport httpx\n"
+        + LONG
+        + "from langgraph.graph import END\n\nfrom app.models import User\n\nx = 1\n",
+        id="stdlib-third-first-party-all-modules",
+    ),
+    pytest.param(
+        "import os\n\nimport aiohttp\nimport httpx\n\nfrom app import db\n\nx = 1\n",
+        TRACE,
+        "import os\n\nimport aiohttp\nimport httpx\nfrom frmk.utils.tracing import trace_span\n\nfrom app import db\n\nx = 1\n",
+        id="after-plain-imports-of-the-section",
+    ),
+    pytest.param(
+        "from fastapi import FastAPI\nfrom starlette.requests import Request\n\nx = 1\n",
+        TRACE,
+        "from fastapi import FastAPI\nfrom frmk.utils.tracing import trace_span\nfrom starlette.requests import Request\n\nx = 1\n",
+        id="between-from-imports",
+    ),
+    pytest.param(
+        '"""Doc."""\n\nimport os\nfrom typing import Any\n\nfrom app.models import User\n\n\ndef f():\n    pass\n',
+        TRACE,
+        '"""Doc."""\n\nimport os\nfrom typing import Any\n\nfrom frmk.utils.tracing import trace_span\n\nfrom app.models import User\n\n\ndef f():\n    pass\n',
+        id="stdlib-first-party-new-section",
+    ),
+    pytest.param(
+        "import os\n\nfrom app.models import User\n\nx = 1\n",
+        ALL,
+        "import os\n\n" + LONG + "\nfrom app.models import User\n\nx = 1\n",
+        id="stdlib-first-party-new-section-all-modules",
+    ),
+    pytest.param(
+        "from app.models import User\n\nx = 1\n",
+        TRACE,
+        "from frmk.utils.tracing import trace_span\n\nfrom app.models import User\n\nx = 1\n",
+        id="first-party-only",
+    ),
+    pytest.param(
+        '"""Doc."""\nfrom app.models import User\n',
+        TRACE,
+        '"""Doc."""\nfrom frmk.utils.tracing import trace_span\n\nfrom app.models import User\n',
+        id="first-party-right-under-docstring",
+    ),
+    pytest.param(
+        "import os\n\n# our modules\nfrom app.models import User\n",
+        TRACE,
+        "import os\n\nfrom frmk.utils.tracing import trace_span\n\n# our modules\nfrom app.models import User\n",
+        id="new-section-before-a-commented-one",
+    ),
+    pytest.param(
+        "import os\n\nx = 1\n",
+        TRACE,
+        "import os\n\nfrom frmk.utils.tracing import trace_span\n\nx = 1\n",
+        id="stdlib-only-new-last-section",
+    ),
+    pytest.param(
+        "import os\n\nfrom . import views\n",
+        TRACE,
+        "import os\n\nfrom frmk.utils.tracing import trace_span\n\nfrom . import views\n",
+        id="before-local-section",
+    ),
+    pytest.param(
         '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nx = 1\n',
-        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\nfrom frmk.utils.tracing import trace_span\n\nx = 1\n',
-        id="after-last-leading-import",
+        TRACE,
+        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nfrom frmk.utils.tracing import trace_span\n\nx = 1\n',
+        id="future-and-stdlib",
+    ),
+    pytest.param(
+        "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import httpx\n",
+        TRACE,
+        "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\nfrom frmk.utils.tracing import trace_span\n\nif TYPE_CHECKING:\n    import httpx\n",
+        id="type-checking-block-stays",
+    ),
+    pytest.param(
+        "import os\n\nfrom frmk.agents import BaseAgent\nfrom frmk.utils.tracing.http import httpx_event_hooks\nfrom zoo import Animal\n\nfrom app import db\n",
+        TRACE,
+        "import os\n\nfrom frmk.agents import BaseAgent\nfrom frmk.utils.tracing import trace_span\nfrom frmk.utils.tracing.http import httpx_event_hooks\nfrom zoo import Animal\n\nfrom app import db\n",
+        id="other-frmk-names-already-imported",
+    ),
+    pytest.param(
+        "from frmk.agents import BaseAgent\n\nx = 1\n",
+        ["TraceContextMiddleware"],
+        "from frmk.agents import BaseAgent\nfrom frmk.utils.tracing.asgi import TraceContextMiddleware\n\nx = 1\n",
+        id="last-of-its-section",
+    ),
+    pytest.param(
+        "import os\nfrom frmk.utils.tracing import TraceSpan\nimport sys\n",
+        TRACE,
+        "import os\nfrom frmk.utils.tracing import TraceSpan, trace_span\nimport sys\n",
+        id="merged-into-existing-runtime-import",
+    ),
+    pytest.param(
+        "from frmk.utils.tracing import trace_span\n",
+        ["TraceSpan"],
+        "from frmk.utils.tracing import TraceSpan, trace_span\n",
+        id="merged-before-existing-name",
+    ),
+    pytest.param(
+        "from frmk.utils.tracing import (\n    TraceSpan,\n)\n",
+        TRACE,
+        "from frmk.utils.tracing import (\n    TraceSpan,\n    trace_span,\n)\n",
+        id="merged-one-name-per-line",
+    ),
+    pytest.param(
+        "from frmk.utils.tracing import (\n    TraceSpan,  # why\n    get_trace_id,\n)\n",
+        TRACE,
+        "from frmk.utils.tracing import (\n    TraceSpan,  # why\n    get_trace_id,\n    trace_span,\n)\n",
+        id="merged-last-with-comments",
+    ),
+    pytest.param(
+        "from frmk.utils.tracing import trace_span as ts\n",
+        TRACE,
+        "from frmk.utils.tracing import trace_span\nfrom frmk.utils.tracing import trace_span as ts\n",
+        id="not-merged-into-an-aliased-import",
+    ),
+    pytest.param(
+        "import os\r\n\r\nfrom app import db\r\n\r\nx = 1\r\n",
+        TRACE,
+        "import os\r\n\r\nfrom frmk.utils.tracing import trace_span\r\n\r\nfrom app import db\r\n\r\nx = 1\r\n",
+        id="crlf-new-section",
+    ),
+    pytest.param(
+        "import os\nfrom app import db\n",
+        TRACE,
+        "import os\nfrom frmk.utils.tracing import trace_span\nfrom app import db\n",
+        id="unseparated-sections-get-no-blank-line",
     ),
     pytest.param(
         '"""Doc."""\n\nx = 1\n',
+        TRACE,
         '"""Doc."""\nfrom frmk.utils.tracing import trace_span\n\nx = 1\n',
         id="docstring-only",
     ),
     pytest.param(
-        "import os\nfrom frmk.utils.tracing import TraceSpan\nimport sys\n",
-        "import os\nfrom frmk.utils.tracing import trace_span, TraceSpan\nimport sys\n",
-        id="merged-into-existing-runtime-import",
+        '"""Doc."""\n\n\n\nx = 1\n',
+        TRACE,
+        '"""Doc."""\n\n\nfrom frmk.utils.tracing import trace_span\n\nx = 1\n',
+        id="docstring-blank-lines-shared",
+    ),
+    pytest.param(
+        '"""Doc."""\n\n\ndef f():\n    pass\n',
+        TRACE,
+        '"""Doc."""\nfrom frmk.utils.tracing import trace_span\n\n\ndef f():\n    pass\n',
+        id="docstring-then-def",
+    ),
+    pytest.param(
+        "x = 1\n",
+        TRACE,
+        "from frmk.utils.tracing import trace_span\n\nx = 1\n",
+        id="no-imports-code-follows",
+    ),
+    pytest.param(
+        "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n@decorate\nclass C:\n    pass\n",
+        TRACE,
+        "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\nfrom frmk.utils.tracing import trace_span\n\n\n@decorate\nclass C:\n    pass\n",
+        id="no-imports-header-comments-then-class",
     ),
     pytest.param(
         "# just a comment\n",
+        TRACE,
         "# just a comment\nfrom frmk.utils.tracing import trace_span\n",
         id="empty",
     ),
 ]
 
 
-@pytest.mark.parametrize(("before", "after"), CASES)
-def test_add_then_remove_runtime_import(before: str, after: str) -> None:
-    added = add_runtime_imports(cst.parse_module(before), ["trace_span"])
+@pytest.mark.parametrize(("before", "names", "after"), CASES)
+def test_add_then_remove_runtime_import(before: str, names: list[str], after: str) -> None:
+    added = add_runtime_imports(cst.parse_module(before), names, {"app"})
     assert added.code == after
+    assert add_runtime_imports(added, names, {"app"}).code == after
+    assert remove_runtime_imports(cst.parse_module(after), names).code == before
+
+
+def test_without_a_project_index_only_relative_imports_are_local() -> None:
+    before = "import os\n\nfrom app import db\n\nfrom . import views\n"
+    added = add_runtime_imports(cst.parse_module(before), ["trace_span"])
+    assert added.code == (
+        "import os\n\nfrom app import db\nfrom frmk.utils.tracing import trace_span\n\n"
+        "from . import views\n"
+    )
     assert remove_runtime_imports(added, ["trace_span"]).code == before
+
+
+def test_runtime_package_of_the_project_itself_is_first_party() -> None:
+    before = "import os\n\nimport httpx\n\nfrom frmk.agents import BaseAgent\n"
+    added = add_runtime_imports(cst.parse_module(before), ["trace_span"], {"frmk"})
+    assert added.code == (
+        "import os\n\nimport httpx\n\nfrom frmk.agents import BaseAgent\n"
+        "from frmk.utils.tracing import trace_span\n"
+    )
+
+
+def test_hand_written_names_stay_when_the_added_one_goes() -> None:
+    before = "from frmk.utils.tracing import TraceSpan, get_trace_id\n"
+    added = add_runtime_imports(cst.parse_module(before), ["trace_span"])
+    assert added.code == "from frmk.utils.tracing import TraceSpan, get_trace_id, trace_span\n"
+    assert remove_runtime_imports(added, ["trace_span"]).code == before
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (
+            ["trace_span", "TraceSpan", "TRACE_ID", "add_trace_metadata"],
+            ["TRACE_ID", "TraceSpan", "add_trace_metadata", "trace_span"],
+        ),
+        (["b10", "b9", "B1", "a"], ["B1", "a", "b9", "b10"]),
+    ],
+    ids=["constants-classes-functions", "natural-case-insensitive"],
+)
+def test_member_order_is_ruffs(names: list[str], expected: list[str]) -> None:
+    assert sorted(names, key=member_key) == expected
+
+
+@pytest.mark.parametrize(
+    ("module", "level", "section"),
+    [
+        ("__future__", 0, FUTURE),
+        ("collections.abc", 0, STDLIB),
+        ("httpx", 0, THIRD_PARTY),
+        ("app.models", 0, FIRST_PARTY),
+        ("models", 1, LOCAL),
+        ("", 2, LOCAL),
+    ],
+    ids=["future", "stdlib", "third-party", "first-party", "relative", "relative-bare"],
+)
+def test_import_sections(module: str, level: int, section: int) -> None:
+    assert import_section(module, level, {"app"}) == section
 
 
 def test_nothing_to_add_returns_the_same_module() -> None:

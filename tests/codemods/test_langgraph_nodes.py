@@ -26,8 +26,8 @@ REWRITES = [
         builder.add_node(act)
         """,
         """
-        from langgraph.graph import StateGraph
         from frmk.utils.tracing import trace_span
+        from langgraph.graph import StateGraph
 
 
         @trace_span("langgraph.node.planner")  # goalgen: instrument
@@ -59,6 +59,8 @@ REWRITES = [
         """,
         """
         from frmk.utils.tracing import trace_span
+
+
         def test_graph():
             @trace_span("langgraph.node.one")  # goalgen: instrument
             def first(state):
@@ -94,6 +96,7 @@ REWRITES = [
         """,
         """
         import functools
+
         from frmk.utils.tracing import trace_span
 
 
@@ -217,6 +220,8 @@ def test_node_imported_from_another_module_is_traced_where_it_lives() -> None:
     assert "outside the project (somewhere_else.outside)" in graph_result.targets[0].reason
     after = """
     from frmk.utils.tracing import trace_span
+
+
     @trace_span("langgraph.node.supervisor")  # goalgen: instrument
     def supervisor(state):
         return state

@@ -24,7 +24,7 @@ MIXED = dedent(
 
 def test_tool_import_merges_with_hand_import_and_round_trips() -> None:
     traced = run(MIXED)
-    assert "from frmk.utils.tracing import trace_span, TraceSpan\n" in traced.code
+    assert "from frmk.utils.tracing import TraceSpan, trace_span\n" in traced.code
     assert [t.action for t in traced.targets] == ["present", "added"]
     back = remove(traced.code)
     assert back.code == MIXED
