@@ -52,3 +52,19 @@ def check_noop(code: str, **kwargs) -> Rewrite:
 
 def actions(result: Rewrite) -> list[tuple[str, str, str]]:
     return [(t.kind, t.span or t.name, t.action) for t in result.targets]
+
+
+def assert_check_then_remove_restores(project, traced, style: str, scratch) -> None:
+    """On a copy of the instrumented project ``traced``: ``--check`` finds nothing left to do,
+    and ``--remove`` gives back every ``.py`` file of the original ``project`` byte for byte."""
+    import shutil
+
+    from goalgen.cli import main as goalgen_main
+
+    shutil.copytree(traced, scratch, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    args = ["--no-cache", "--jobs", "1", "--no-color"]
+    assert goalgen_main(["instrument", str(scratch), "--check", "--style", style, *args]) == 0
+    assert goalgen_main(["instrument", str(scratch), "--remove", *args]) == 0
+    for original in project.rglob("*.py"):
+        restored = scratch / original.relative_to(project)
+        assert restored.read_bytes() == original.read_bytes(), original.name

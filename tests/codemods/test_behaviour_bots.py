@@ -27,6 +27,7 @@ import pytest
 pytest.importorskip("botbuilder.core")
 from botbuilder.core.adapters import TestAdapter  # noqa: E402
 from botbuilder.schema import Activity  # noqa: E402
+from codemod_cases import assert_check_then_remove_restores  # noqa: E402
 
 from frmk.utils import tracing  # noqa: E402
 from goalgen.cli import main as goalgen_main  # noqa: E402
@@ -524,14 +525,7 @@ def test_tracing_off_changes_nothing(copies, sink, settings):
 
 def test_remove_gives_back_the_original_bots(copies, tmp_path):
     _, traced, style = copies
-    again = tmp_path / "again"
-    shutil.copytree(traced, again, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    args = ["--no-cache", "--jobs", "1", "--no-color"]
-    assert goalgen_main(["instrument", str(again), "--check", "--style", style, *args]) == 0
-    assert goalgen_main(["instrument", str(again), "--remove", *args]) == 0
-    for original in PROJECT.rglob("*.py"):
-        restored = again / original.relative_to(PROJECT)
-        assert restored.read_bytes() == original.read_bytes(), original.name
+    assert_check_then_remove_restores(PROJECT, traced, style, tmp_path / "again")
 
 
 def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
+from codemod_cases import assert_check_then_remove_restores  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
@@ -574,14 +575,7 @@ def test_app_factory_behaves_the_same(copies, sink):
 
 def test_remove_gives_back_the_original_project(copies, tmp_path):
     _, traced, style = copies
-    again = tmp_path / "again"
-    shutil.copytree(traced, again, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    args = ["--no-cache", "--jobs", "1", "--no-color"]
-    assert goalgen_main(["instrument", str(again), "--check", "--style", style, *args]) == 0
-    assert goalgen_main(["instrument", str(again), "--remove", *args]) == 0
-    for original in PROJECT.rglob("*.py"):
-        restored = again / original.relative_to(PROJECT)
-        assert restored.read_bytes() == original.read_bytes(), original.name
+    assert_check_then_remove_restores(PROJECT, traced, style, tmp_path / "again")
 
 
 def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):
