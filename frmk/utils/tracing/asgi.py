@@ -28,7 +28,7 @@ class TraceContextMiddleware:
             return
         remote = None
         for key, value in scope.get("headers") or ():
-            if key == _HEADER or key.lower() == _HEADER:
+            if key == _HEADER:  # ASGI header names are lowercase bytes
                 remote = parse_traceparent(value)
                 break
         if remote is None:

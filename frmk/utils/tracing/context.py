@@ -7,12 +7,10 @@ started with ``contextvars.copy_context`` and generator steps all see the right 
 from __future__ import annotations
 
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SpanContext:
+class SpanContext(NamedTuple):
     """The part of a span that crosses a boundary: ids and the sampling decision.
 
     Used for a parent that lives in another process (read from ``traceparent``) or for a trace

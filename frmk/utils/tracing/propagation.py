@@ -6,6 +6,7 @@ Format: ``00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>``; bit 0 of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, MutableMapping
 from contextvars import Token
 from typing import Any
@@ -14,11 +15,20 @@ from frmk.utils.tracing import context
 from frmk.utils.tracing.context import SpanContext
 
 HEADER = "traceparent"
-_HEX = frozenset("0123456789abcdef")
+
+
+_VERSION_00 = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+_ANY_VERSION = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?")
+_ZERO_TRACE = "0" * 32
+_ZERO_SPAN = "0" * 16
 
 
 def parse_traceparent(value: str | bytes | None) -> SpanContext | None:
-    """Parse a ``traceparent`` value; ``None`` for anything malformed (it is then ignored)."""
+    """Parse a ``traceparent`` value; ``None`` for anything malformed (it is then ignored).
+
+    Version 00 must be exactly four fields; a later version may append fields (W3C: parse the
+    first four and ignore the rest); version ff is invalid.
+    """
     if value is None:
         return None
     if isinstance(value, bytes):
@@ -26,19 +36,17 @@ def parse_traceparent(value: str | bytes | None) -> SpanContext | None:
             value = value.decode("ascii")
         except UnicodeDecodeError:
             return None
-    parts = value.strip().split("-")
-    if len(parts) < 4:
-        return None
-    version, trace_id, span_id, flags = parts[0], parts[1], parts[2], parts[3]
-    if len(version) != 2 or version == "ff" or not _HEX.issuperset(version):
-        return None
-    if version == "00" and len(parts) != 4:
-        return None
-    if len(trace_id) != 32 or not _HEX.issuperset(trace_id) or trace_id == "0" * 32:
-        return None
-    if len(span_id) != 16 or not _HEX.issuperset(span_id) or span_id == "0" * 16:
-        return None
-    if len(flags) != 2 or not _HEX.issuperset(flags):
+    value = value.strip()
+    match = _VERSION_00.fullmatch(value)
+    if match is None:
+        match = _ANY_VERSION.fullmatch(value)
+        if match is None or match.group(1) in ("00", "ff"):
+            return None
+        match = _VERSION_00.fullmatch("00" + value[2:55])
+        if match is None:
+            return None
+    trace_id, span_id, flags = match.groups()
+    if trace_id == _ZERO_TRACE or span_id == _ZERO_SPAN:
         return None
     return SpanContext(trace_id, span_id, bool(int(flags, 16) & 1))
 
