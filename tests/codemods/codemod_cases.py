@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
 import textwrap
 from collections.abc import Mapping
 
@@ -68,3 +71,41 @@ def assert_check_then_remove_restores(project, traced, style: str, scratch) -> N
     for original in project.rglob("*.py"):
         restored = scratch / original.relative_to(project)
         assert restored.read_bytes() == original.read_bytes(), original.name
+
+
+def copy_project(project, dest):
+    """Copy a fixture project's files (no bytecode) to ``dest``; return ``dest``."""
+    import shutil
+
+    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest
+
+
+def instrumented_copies(project, base, style: str):
+    """(plain copy, copy instrumented by the real CLI in ``style``) of ``project`` under ``base``."""
+    from goalgen.cli import main as goalgen_main
+
+    plain = copy_project(project, base / "plain")
+    traced = copy_project(project, base / "traced")
+    args = ["instrument", str(traced), "--style", style, "--no-cache", "--jobs", "1", "--no-color"]
+    assert goalgen_main(args) == 0
+    return plain, traced
+
+
+@contextlib.contextmanager
+def package_from(root, package: str):
+    """Put ``root`` first on sys.path and yield ``load(name)`` importing ``package.name`` from it;
+    afterwards the package is forgotten, so the next copy imports fresh."""
+
+    def forget() -> None:
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+
+    forget()
+    sys.path.insert(0, str(root))
+    importlib.invalidate_caches()
+    try:
+        yield lambda name: importlib.import_module(f"{package}.{name}")
+    finally:
+        sys.path.remove(str(root))
+        forget()

@@ -11,8 +11,6 @@ instrumented side each turn is one trace whose spans nest the way the handlers c
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import os
 import re
 import shutil
@@ -27,7 +25,12 @@ import pytest
 pytest.importorskip("botbuilder.core")
 from botbuilder.core.adapters import TestAdapter  # noqa: E402
 from botbuilder.schema import Activity  # noqa: E402
-from codemod_cases import assert_check_then_remove_restores  # noqa: E402
+from codemod_cases import (  # noqa: E402
+    assert_check_then_remove_restores,
+    copy_project,
+    instrumented_copies,
+    package_from,
+)
 
 from frmk.utils import tracing  # noqa: E402
 from goalgen.cli import main as goalgen_main  # noqa: E402
@@ -141,41 +144,16 @@ MODULE_SCRIPT: list[dict[str, Any]] = [
 # -- copies of the project -------------------------------------------------------------------
 
 
-def _copy(dest: Path) -> Path:
-    shutil.copytree(PROJECT, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return dest
-
-
 @pytest.fixture(scope="module", params=["decorator", "block"])
 def copies(request, tmp_path_factory) -> tuple[Path, Path, str]:
     """(plain root, instrumented root, style); the instrumented one made by the real CLI."""
-    style = request.param
-    base = tmp_path_factory.mktemp(f"bots-{style}")
-    plain = _copy(base / "plain")
-    traced = _copy(base / "traced")
-    code = goalgen_main(
-        ["instrument", str(traced), "--style", style, "--no-cache", "--jobs", "1", "--no-color"]
-    )
-    assert code == 0
-    return plain, traced, style
+    base = tmp_path_factory.mktemp(f"bots-{request.param}")
+    return (*instrumented_copies(PROJECT, base, request.param), request.param)
 
 
-@contextlib.contextmanager
-def imported(root: Path) -> Iterator[Any]:
+def imported(root: Path):
     """``load("base")`` imports ``chatbots.base`` from the copy at ``root``; forgotten after."""
-
-    def forget() -> None:
-        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
-            del sys.modules[name]
-
-    forget()
-    sys.path.insert(0, str(root))
-    importlib.invalidate_caches()
-    try:
-        yield lambda name: importlib.import_module(f"{PACKAGE}.{name}")
-    finally:
-        sys.path.remove(str(root))
-        forget()
+    return package_from(root, PACKAGE)
 
 
 @pytest.fixture
@@ -532,7 +510,7 @@ def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):
     _, traced, style = copies
     if style != "decorator":
         pytest.skip("compared against the decorator-style copy")
-    default = _copy(tmp_path / "default")
+    default = copy_project(PROJECT, tmp_path / "default")
     assert goalgen_main(["instrument", str(default), "--no-cache", "--jobs", "1"]) == 0
     for path in traced.rglob("*.py"):
         assert (default / path.relative_to(traced)).read_bytes() == path.read_bytes(), path.name

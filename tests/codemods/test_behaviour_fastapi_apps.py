@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,12 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-from codemod_cases import assert_check_then_remove_restores  # noqa: E402
+from codemod_cases import (  # noqa: E402
+    assert_check_then_remove_restores,
+    copy_project,
+    instrumented_copies,
+    package_from,
+)
 from fastapi.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
@@ -80,29 +83,17 @@ TRACEPARENT = f"00-{TRACE_ID}-{PARENT_ID}-01"
 # -- copies of the project -------------------------------------------------------------------
 
 
-def _copy(dest: Path) -> Path:
-    shutil.copytree(PROJECT, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return dest
-
-
 @pytest.fixture(scope="module", params=["decorator", "block"])
 def copies(request, tmp_path_factory) -> tuple[Path, Path, str]:
     """(plain root, instrumented root, style); the instrumented one made by the real CLI."""
-    style = request.param
-    base = tmp_path_factory.mktemp(f"fastapi-{style}")
-    plain = _copy(base / "plain")
-    traced = _copy(base / "traced")
-    code = goalgen_main(
-        ["instrument", str(traced), "--style", style, "--no-cache", "--jobs", "1", "--no-color"]
-    )
-    assert code == 0
-    return plain, traced, style
+    base = tmp_path_factory.mktemp(f"fastapi-{request.param}")
+    return (*instrumented_copies(PROJECT, base, request.param), request.param)
 
 
 @pytest.fixture(scope="module")
 def plain_transcript(tmp_path_factory) -> list[dict[str, Any]]:
     """What the plain project answers to the scripted session (the same for every style)."""
-    plain = _copy(tmp_path_factory.mktemp("fastapi-plain") / "plain")
+    plain = copy_project(PROJECT, tmp_path_factory.mktemp("fastapi-plain") / "plain")
     memory = tracing.MemorySink()
     tracing.configure(output=memory, enabled=True, sample_rate=1.0)
     try:
@@ -115,21 +106,10 @@ def plain_transcript(tmp_path_factory) -> list[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def imported(root: Path, module: str = f"{PACKAGE}.app") -> Iterator[Any]:
-    """Import ``module`` from the copy at ``root``; forget the whole package afterwards."""
-
-    def forget() -> None:
-        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
-            del sys.modules[name]
-
-    forget()
-    sys.path.insert(0, str(root))
-    importlib.invalidate_caches()
-    try:
-        yield importlib.import_module(module)
-    finally:
-        sys.path.remove(str(root))
-        forget()
+def imported(root: Path, module: str = "app") -> Iterator[Any]:
+    """Import ``shop.<module>`` from the copy at ``root``; forget the whole package afterwards."""
+    with package_from(root, PACKAGE) as load:
+        yield load(module)
 
 
 @pytest.fixture
@@ -548,9 +528,9 @@ def drive_factory(factory_module: Any) -> list[dict[str, Any]]:
 def test_app_factory_behaves_the_same(copies, sink):
     """Routes made inside ``create_app()``, a user decorator, ``Depends()`` on a class, a mount."""
     plain, traced, _ = copies
-    with imported(plain, f"{PACKAGE}.factory") as module:
+    with imported(plain, "factory") as module:
         expected = drive_factory(module)
-    with imported(traced, f"{PACKAGE}.factory") as module:
+    with imported(traced, "factory") as module:
         actual = drive_factory(module)
     for want, got in zip(expected, actual, strict=True):
         assert got == want, want["label"]
@@ -582,7 +562,7 @@ def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):
     _, traced, style = copies
     if style != "decorator":
         pytest.skip("compared against the decorator-style copy")
-    default = _copy(tmp_path / "default")
+    default = copy_project(PROJECT, tmp_path / "default")
     assert goalgen_main(["instrument", str(default), "--no-cache", "--jobs", "1"]) == 0
     for path in traced.rglob("*.py"):
         assert (default / path.relative_to(traced)).read_bytes() == path.read_bytes(), path.name
