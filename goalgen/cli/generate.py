@@ -24,6 +24,8 @@ def generate(spec_path: Path, out: Path, force: bool, dry_run: bool) -> None:
     try:
         loaded = load_spec(spec_path)
     except SpecError as exc:
+        for issue in exc.warnings:
+            terminal.warn(_escape(str(issue)))
         for issue in exc.issues:
             terminal.err().print(f"[red]error:[/red] {_escape(str(issue))}", markup=True)
         count = len(exc.issues)

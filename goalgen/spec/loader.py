@@ -37,11 +37,11 @@ def load_spec_document(doc: Any) -> LoadResult:
     """Validate and normalize an already parsed spec document."""
     checker = check_spec(doc)
     if checker.errors:
-        raise SpecError(checker.errors)
+        raise SpecError(checker.errors, checker.warnings)
     warnings = checker.warnings + fallback_warnings(doc)
     spec, errors = build_goal_spec(doc, warnings)
     if errors or spec is None:
-        raise SpecError(errors)
+        raise SpecError(errors, warnings)
     return LoadResult(spec=spec, warnings=warnings)
 
 

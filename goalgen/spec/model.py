@@ -26,11 +26,13 @@ class Issue:
 
 
 class SpecError(Exception):
-    """The spec cannot be used; ``issues`` lists every error found, not just the first."""
+    """The spec cannot be used; ``issues`` lists every error found, not just the first, and
+    ``warnings`` what was noticed on the way (unknown keys, ...), so a user fixes both at once."""
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], warnings: list[Issue] | None = None) -> None:
         super().__init__("; ".join(str(issue) for issue in issues))
         self.issues = issues
+        self.warnings = warnings or []
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,18 @@ def test_a_broken_spec_lists_every_error_exits_2_and_writes_nothing(
     assert list(tmp_path.iterdir()) == [tmp_path / "spec.json"]
 
 
+def test_warnings_are_listed_with_the_errors(tmp_path: Path, sample: dict[str, Any]) -> None:
+    sample["colour"] = "blue"
+    sample["agents"]["flight_agent"]["kind"] = "bogus"
+
+    result = run("--spec", str(write_spec(tmp_path, sample)), "--out", str(tmp_path / "out"))
+
+    assert result.exit_code == 2
+    assert "warning: colour: unknown key" in result.stderr
+    assert "agents.flight_agent.kind: expected one of" in result.stderr
+    assert "1 error; nothing written" in result.stderr
+
+
 def test_a_json_syntax_error_exits_2_with_line_and_column(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, '{"id": "x",\n "title": }')
 
