@@ -144,7 +144,7 @@ class TraceSpan:
             f'"parent_span_id": {"null" if parent is None else chr(34) + parent + chr(34)}, '
             f'"service": {_enc(settings.service)}, "component": {_enc(self.component)}, '
             f'"start_time": {self.start_time!r}, "end_time": {self.end_time!r}, '
-            f'"duration_ms": {round(self.duration_ms, 4)!r}, "status": "{self.status}", '
+            f'"duration_ms": {self.duration_ms:.4f}, "status": "{self.status}", '
             + ("" if error is None else f'"error": {_dumps(error)}, ')
             + f'"metadata": {_dumps(sanitize(meta, settings.record_content)) if meta else "{}"}}}\n'
         )
