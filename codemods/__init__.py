@@ -15,7 +15,7 @@ imports the code. One module per target kind — ``bot_handlers``, ``fastapi_rou
 :data:`REGISTRY` under its kind. How it stays fast: decisions on an ``ast`` scan
 (``codemods.scan``), edits by LibCST on just the top-level statements that change
 (``codemods.chunks``, ``codemods.apply``), runtime imports put where isort wants them by
-editing the leading import block directly (``codemods.imports``).
+editing the leading import block directly (``codemods.import_edits``).
 
 How the tool's edits are told apart from hand-written tracing: every line it inserts or touches
 ends with the comment ``# goalgen: instrument`` (``base.MARKER``), e.g.::

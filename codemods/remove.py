@@ -27,7 +27,8 @@ import libcst as cst
 
 from codemods.base import KINDS, MARKER, Target
 from codemods.chunks import chunk_text, split_chunks
-from codemods.imports import cst_dotted_name, remove_runtime_imports, used_names
+from codemods.import_edits import remove_runtime_imports, used_names
+from codemods.imports import cst_dotted_name
 
 CLIENT_ARGS = {"event_hooks": "httpx_event_hooks", "trace_configs": "aiohttp_trace_configs"}
 SPAN_KINDS = (("bot.", "bot"), ("api.", "api"), ("agent.", "agent"), ("langgraph.node.", "node"))

@@ -27,7 +27,7 @@ from codemods import (  # noqa: F401  (importing the kind modules fills the regi
 from codemods.apply import Applier
 from codemods.base import KINDS, MARKER, STYLES, Rewrite, UnparsableSource
 from codemods.chunks import chunk_text, split_chunks, top_block_end
-from codemods.imports import add_runtime_imports
+from codemods.import_edits import add_runtime_imports
 from codemods.plan import REGISTRY, Context, Plan
 from codemods.project_index import ProjectIndex, summarize
 from codemods.remove import remove_tracing

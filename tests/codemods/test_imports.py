@@ -8,19 +8,18 @@ import libcst as cst
 import pytest
 from codemod_cases import dedent
 
-from codemods.imports import (
+from codemods.import_edits import (
     FIRST_PARTY,
     FUTURE,
     LOCAL,
     STDLIB,
     THIRD_PARTY,
     add_runtime_imports,
-    build_import_map,
     import_section,
     member_key,
     remove_runtime_imports,
-    resolve_relative,
 )
+from codemods.imports import build_import_map, resolve_relative
 
 
 @pytest.mark.parametrize(

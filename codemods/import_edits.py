@@ -1,0 +1,418 @@
+"""Adding and removing the runtime imports, on the leading import block only.
+
+No LibCST visitor runs: the runtime import goes where isort (ruff's ``I`` rules, default
+settings) wants it, in the third-party section, or in a new one between the standard library and
+the project's own modules, and ``--remove`` undoes exactly that, blank lines included::
+
+    import os                                   import os
+
+    import httpx                       ->       import httpx
+                                                from frmk.utils.tracing import trace_span
+    from app.models import User
+                                                from app.models import User
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Collection, Iterable, Sequence
+
+import libcst as cst
+
+from codemods.base import RUNTIME_NAMES
+from codemods.imports import cst_dotted_name
+
+RUNTIME_MODULES = frozenset(RUNTIME_NAMES.values())
+
+
+# -- runtime import edits -----------------------------------------------------------------
+#
+# The inserted ``from frmk.utils.tracing import ...`` lines go where isort (ruff's ``I`` rules,
+# default settings) would put them, so an instrumented project that passed ``ruff check`` still
+# does, and ``--remove`` must give back the original bytes with nothing but the file to go on.
+# Every insertion is therefore one of a few layouts that removal recognises:
+#
+# - into an existing section, before the first statement of that section sorting after it, or
+#   after the section's last statement; as the section's new first line it takes over the
+#   leading lines of the statement it goes before (the section's separator and header comments),
+#   else it has none;
+# - a new section (no import of its kind yet), before the first import of a later section: the
+#   new line takes that import's leading blank lines and one fresh blank line goes between
+#   (unless the earlier sections run straight into the later one: then it is a plain line);
+#   after the whole block: one fresh blank line goes before it;
+# - no import at all: right after the docstring, the blank lines under the docstring shared out
+#   so the code below keeps the one or two isort wants (when there are that many); or at the
+#   top, under header comments, with one or two fresh blank lines between it and the code.
+#
+# Removal of a whole line reverses those: the line's leading lines go to the next statement, and
+# the fresh blank lines are dropped.
+
+FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
+_STDLIB = frozenset(sys.stdlib_module_names)
+_NATURAL = re.compile(r"[0-9]+|.", re.DOTALL)
+
+
+def _natural(text: str) -> tuple[tuple[int, int], ...]:
+    """ruff's natural order: runs of digits compare as numbers, other characters by code."""
+    return tuple(
+        (0x30, int(tok)) if tok[0] in "0123456789" else (ord(tok), 0)
+        for tok in _NATURAL.findall(text)
+    )
+
+
+def _name_key(name: str) -> tuple:
+    """Case-insensitive first (ruff's default ``case-sensitive = false``), then exact."""
+    return (_natural(name.lower()), _natural(name))
+
+
+def member_key(name: str) -> tuple:
+    """Order of names in one ``from`` import (ruff's ``order-by-type``): CONSTANTS, Classes,
+    then everything else, each case-insensitively: ``CONST, TraceSpan, trace_span``."""
+    if len(name) > 1 and name.isupper():
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return (kind, *_name_key(name))
+
+
+def import_section(module: str, level: int = 0, first_party: Collection[str] | None = None) -> int:
+    """isort section of ``import module`` / ``from <level dots>module import ...``.
+
+    ``first_party``: top-level names of the project's own modules; without it every absolute
+    import that is not the standard library's counts as third-party.
+    """
+    if level:
+        return LOCAL
+    top = module.partition(".")[0]
+    if top == "__future__":
+        return FUTURE
+    if top in _STDLIB:
+        return STDLIB
+    if first_party and top in first_party:
+        return FIRST_PARTY
+    return THIRD_PARTY
+
+
+def _top_block(module: cst.Module) -> tuple[int, int]:
+    """(first, end) statement indexes of the leading import block (after a docstring)."""
+    body = module.body
+    first = 0
+    if body and isinstance(body[0], cst.SimpleStatementLine):
+        head = body[0].body[0]
+        if (
+            isinstance(head, cst.Expr)
+            and isinstance(head.value, cst.SimpleString | cst.ConcatenatedString)
+            and isinstance(head.value.evaluated_value, str)  # as codemods.chunks: not bytes
+        ):
+            first = 1
+    end = first
+    while end < len(body):
+        stmt = body[end]
+        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(
+            stmt.body[0], cst.Import | cst.ImportFrom
+        ):
+            end += 1
+        else:
+            break
+    return first, end
+
+
+def _single_import(stmt: cst.BaseStatement) -> cst.Import | cst.ImportFrom | None:
+    """The import a line holds when it holds just that one statement."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        node = stmt.body[0]
+        if isinstance(node, cst.Import | cst.ImportFrom):
+            return node
+    return None
+
+
+def _from_module(node: cst.ImportFrom) -> str:
+    if node.module is None:
+        return ""
+    return cst_dotted_name(node.module) or ""
+
+
+def _runtime_from(stmt: cst.BaseStatement) -> tuple[cst.ImportFrom, str] | None:
+    """``(node, module)`` for a one-statement line ``from <runtime module> import ...``."""
+    node = _single_import(stmt)
+    if not isinstance(node, cst.ImportFrom) or node.relative:
+        return None
+    module = _from_module(node)
+    return (node, module) if module in RUNTIME_MODULES else None
+
+
+def _sort_key(node: cst.Import | cst.ImportFrom, first_party) -> tuple[int, tuple]:
+    """(section, key) of a statement, the key ordering it within its section as isort does:
+    ``import x`` lines first, then ``from x import y`` lines, each by module name."""
+    if isinstance(node, cst.Import):
+        name = cst_dotted_name(node.names[0].name) or ""
+        return import_section(name, 0, first_party), (0, *_name_key(name), ())
+    module = _from_module(node)
+    names = node.names
+    first: tuple = ()
+    if not isinstance(names, cst.ImportStar):
+        asname = names[0].asname  # `from m import a` sorts before `from m import a as b`
+        alias = () if asname is None else (_natural(cst_dotted_name(asname.name) or ""),)
+        first = (*member_key(names[0].name.value), alias)
+    return (
+        import_section(module, len(node.relative), first_party),
+        (1, *_name_key(module), first),
+    )
+
+
+def _is_blank(line: cst.EmptyLine) -> bool:
+    return line.comment is None
+
+
+def _lines_before(stmt: cst.CSTNode | ast.AST) -> int:
+    """Blank lines isort wants between the imports and ``stmt``: two above a def or class."""
+    defs = (cst.FunctionDef, cst.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return 2 if isinstance(stmt, defs) else 1
+
+
+def _blank_run(lines: Sequence[cst.EmptyLine]) -> int:
+    """How many blank lines ``lines`` starts with."""
+    n = 0
+    while n < len(lines) and _is_blank(lines[n]):
+        n += 1
+    return n
+
+
+class _Edit:
+    """The module's statements and footer, edited in place, with the leading block's bounds."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.body = list(module.body)
+        self.footer = list(module.footer)
+        self.first, self.end = _top_block(module)
+
+    def leading(self, i: int) -> list[cst.EmptyLine]:
+        """Lines before statement ``i`` (the footer for one past the last)."""
+        return list(self.body[i].leading_lines) if i < len(self.body) else list(self.footer)
+
+    def set_leading(self, i: int, lines: Sequence[cst.EmptyLine]) -> None:
+        if i < len(self.body):
+            self.body[i] = self.body[i].with_changes(leading_lines=list(lines))
+        else:
+            self.footer = list(lines)
+
+    def insert(self, i: int, stmt: cst.SimpleStatementLine, lead: Sequence[cst.EmptyLine]):
+        self.body.insert(i, stmt.with_changes(leading_lines=list(lead)))
+        self.end += 1
+
+    def delete(self, i: int) -> None:
+        """Delete statement ``i`` of the block, undoing the blank lines its insertion made."""
+        lead = list(self.body[i].leading_lines)
+        after = self.leading(i + 1)
+        prev_import = i > self.first
+        after_blank = bool(after) and _is_blank(after[0])
+        lead_blank = bool(lead) and _is_blank(lead[-1])
+        if i + 1 < self.end:  # an import follows: was this a new section before it?
+            if after_blank and (lead_blank or not prev_import):
+                after = after[1:]  # the blank line that separated it
+        elif prev_import:  # the block's last line: was it a new last section?
+            if lead_blank:
+                lead = lead[:-1]  # the blank line that separated it
+        elif not self.first:  # the only import, at the top: the blank lines under it are ours
+            after = after[_blank_run(after) :]
+        # the only import under a docstring: the blank lines were only shared out
+        del self.body[i]
+        self.end -= 1
+        self.set_leading(i, [*lead, *after])
+
+    def result(self) -> cst.Module:
+        return self.module.with_changes(body=self.body, footer=self.footer)
+
+
+def _separator(node: cst.ImportFrom) -> cst.Comma:
+    """A comma between two names of ``node``, in its layout (one per line, or ``a, b``)."""
+    ws = node.lpar.whitespace_after if node.lpar is not None else None
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return cst.Comma(
+            whitespace_before=cst.SimpleWhitespace(""),
+            whitespace_after=cst.ParenthesizedWhitespace(
+                first_line=cst.TrailingWhitespace(), indent=ws.indent, last_line=ws.last_line
+            ),
+        )
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _add_name(node: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    """``node`` with ``name`` among its names at its sorted place (see :func:`_drop_name`)."""
+    names = list(node.names)
+    key = member_key(name)
+    j = next((k for k, alias in enumerate(names) if member_key(alias.name.value) > key), None)
+    new = cst.ImportAlias(name=cst.Name(name))
+    if j is None:  # last: it takes over the old last name's comma (trailing or none)
+        new = new.with_changes(comma=names[-1].comma)
+        names[-1] = names[-1].with_changes(comma=_separator(node))
+        names.append(new)
+    else:
+        names.insert(j, new.with_changes(comma=_separator(node)))
+    return node.with_changes(names=names)
+
+
+def _drop_name(node: cst.ImportFrom, j: int) -> cst.ImportFrom:
+    """``node`` without its ``j``-th name: the exact inverse of :func:`_add_name`."""
+    names = list(node.names)
+    if j == len(names) - 1:
+        names[-2] = names[-2].with_changes(comma=names[-1].comma)
+    del names[j]
+    return node.with_changes(names=names)
+
+
+def _insert_statement(
+    edit: _Edit,
+    stmt: cst.SimpleStatementLine,
+    first_party: Collection[str] | None,
+    lines_after: int | None,
+) -> None:
+    """Put a new import line where isort would (see the layouts above)."""
+    section, key = _sort_key(stmt.body[0], first_party)
+    fresh = cst.EmptyLine()
+    first, end = edit.first, edit.end
+    if first == end:  # no import at all
+        if lines_after is None:
+            lines_after = _lines_before(edit.body[first]) if first < len(edit.body) else 0
+        after = edit.leading(first)
+        if first:  # under the docstring; of the blank lines there, the right number go below
+            keep = max(_blank_run(after) - lines_after, 0)
+            edit.set_leading(first, after[keep:])
+            edit.insert(first, stmt, after[:keep])
+        else:  # at the top, under header comments (LibCST keeps them apart from the body)
+            edit.set_leading(first, [*[fresh] * lines_after, *after])
+            edit.insert(first, stmt, ())
+        return
+    entries = []
+    for i in range(first, end):
+        node = _single_import(edit.body[i]) or edit.body[i].body[0]
+        entries.append((i, *_sort_key(node, first_party)))
+    same = [(i, k) for i, s, k in entries if s == section]
+    if same:
+        successor = next((i for i, k in same if k > key), None)
+        if successor is None:
+            edit.insert(same[-1][0] + 1, stmt, ())
+        elif successor == same[0][0]:  # first of the section: under its separator and comments
+            edit.insert(successor, stmt, edit.leading(successor))
+            edit.set_leading(successor + 1, ())
+        else:  # comments stay with the statement they are written above
+            edit.insert(successor, stmt, ())
+        return
+    later = next((i for i, s, _ in entries if s > section), None)
+    if later is None:
+        edit.insert(end, stmt, [fresh])
+        return
+    lines = edit.leading(later)
+    run = _blank_run(lines)
+    if not run and later > first:  # sections not separated here: a blank line could not be undone
+        edit.insert(later, stmt, ())
+        return
+    edit.set_leading(later, [fresh, *lines[run:]])
+    edit.insert(later, stmt, lines[:run])
+
+
+def add_runtime_imports(
+    module: cst.Module,
+    names: Iterable[str],
+    first_party: Collection[str] | None = None,
+    *,
+    after: ast.stmt | None = None,
+) -> cst.Module:
+    """Ensure ``from <runtime module> import <name>`` for each inserted runtime name.
+
+    A name already imported that way in the leading import block is left alone; one more name
+    of a module already imported joins that import (in ruff's order of names); otherwise a new
+    line goes where isort would put it, classified with ``first_party`` (see
+    :func:`import_section`). ``after``: the statement that follows the leading import block in
+    the whole file when ``module`` is only its first chunk (it decides the blank lines under an
+    import put in a module that had none).
+    """
+    wanted = set(names)
+    if not wanted:
+        return module
+    edit = _Edit(module)
+    for stmt in edit.body[edit.first : edit.end]:
+        found = _runtime_from(stmt)
+        if found is None:
+            continue
+        node, from_module = found
+        if isinstance(node.names, cst.ImportStar):
+            wanted -= {n for n in wanted if RUNTIME_NAMES[n] == from_module}
+            continue
+        for alias in node.names:
+            name = alias.name.value
+            if alias.asname is None and RUNTIME_NAMES.get(name) == from_module:
+                wanted.discard(name)
+    if not wanted:
+        return module
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(wanted, key=member_key):
+        by_module.setdefault(RUNTIME_NAMES[name], []).append(name)
+    config = module.config_for_parsing
+    for from_module in sorted(by_module, key=_name_key):
+        missing = by_module[from_module]
+        target = next(
+            (
+                i
+                for i in range(edit.first, edit.end)
+                if (found := _runtime_from(edit.body[i])) is not None
+                and found[1] == from_module
+                and not isinstance(found[0].names, cst.ImportStar)
+                and all(alias.asname is None for alias in found[0].names)
+            ),
+            None,
+        )
+        if target is not None:
+            stmt = edit.body[target]
+            node = stmt.body[0]
+            for name in missing:
+                node = _add_name(node, name)
+            edit.body[target] = stmt.with_changes(body=[node])
+            continue
+        text = f"from {from_module} import {', '.join(missing)}{module.default_newline}"
+        lines_after = None if after is None else _lines_before(after)
+        _insert_statement(edit, cst.parse_statement(text, config), first_party, lines_after)
+    return edit.result()
+
+
+def remove_runtime_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
+    """Drop the runtime imports in ``names`` (callers pass only names no longer used), undoing
+    exactly what :func:`add_runtime_imports` did, blank lines included."""
+    wanted = set(names)
+    if not wanted:
+        return module
+    edit = _Edit(module)
+    changed = False
+    for i in reversed(range(edit.first, edit.end)):
+        found = _runtime_from(edit.body[i])
+        if found is None or isinstance(found[0].names, cst.ImportStar):
+            continue
+        node, from_module = found
+        drop = [
+            j
+            for j, alias in enumerate(node.names)
+            if alias.asname is None
+            and alias.name.value in wanted
+            and RUNTIME_NAMES.get(alias.name.value) == from_module
+        ]
+        if not drop:
+            continue
+        changed = True
+        if len(drop) == len(node.names):
+            edit.delete(i)
+            continue
+        for j in reversed(drop):
+            node = _drop_name(node, j)
+        edit.body[i] = edit.body[i].with_changes(body=[node])
+    return edit.result() if changed else module
+
+
+def used_names(code: str) -> set[str]:
+    """Names read anywhere in ``code`` (ast, cheap), to decide whether an import is unused."""
+    tree = ast.parse(code)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
