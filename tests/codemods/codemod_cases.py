@@ -109,3 +109,14 @@ def package_from(root, package: str):
     finally:
         sys.path.remove(str(root))
         forget()
+
+
+def assert_default_style_writes_decorator_style(project, traced, scratch) -> None:
+    """Instrumenting a fresh copy of ``project`` with no --style writes exactly the files of
+    ``traced`` (instrumented with ``--style decorator``)."""
+    from goalgen.cli import main as goalgen_main
+
+    default = copy_project(project, scratch)
+    assert goalgen_main(["instrument", str(default), "--no-cache", "--jobs", "1"]) == 0
+    for path in traced.rglob("*.py"):
+        assert (default / path.relative_to(traced)).read_bytes() == path.read_bytes(), path.name

@@ -27,13 +27,12 @@ from botbuilder.core.adapters import TestAdapter  # noqa: E402
 from botbuilder.schema import Activity  # noqa: E402
 from codemod_cases import (  # noqa: E402
     assert_check_then_remove_restores,
-    copy_project,
+    assert_default_style_writes_decorator_style,
     instrumented_copies,
     package_from,
 )
 
 from frmk.utils import tracing  # noqa: E402
-from goalgen.cli import main as goalgen_main  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1] / "data" / "behaviour" / "bots"
 PACKAGE = "chatbots"
@@ -510,10 +509,7 @@ def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):
     _, traced, style = copies
     if style != "decorator":
         pytest.skip("compared against the decorator-style copy")
-    default = copy_project(PROJECT, tmp_path / "default")
-    assert goalgen_main(["instrument", str(default), "--no-cache", "--jobs", "1"]) == 0
-    for path in traced.rglob("*.py"):
-        assert (default / path.relative_to(traced)).read_bytes() == path.read_bytes(), path.name
+    assert_default_style_writes_decorator_style(PROJECT, traced, tmp_path / "default")
 
 
 SMOKE_TEST = """

@@ -22,6 +22,7 @@ import pytest
 pytest.importorskip("fastapi")
 from codemod_cases import (  # noqa: E402
     assert_check_then_remove_restores,
+    assert_default_style_writes_decorator_style,
     copy_project,
     instrumented_copies,
     package_from,
@@ -30,7 +31,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 from frmk.utils import tracing  # noqa: E402
-from goalgen.cli import main as goalgen_main  # noqa: E402
 
 # FastAPI warns that the two-method ``api_route`` shares an operation id; both copies do.
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
@@ -562,7 +562,4 @@ def test_default_style_writes_what_decorator_style_writes(copies, tmp_path):
     _, traced, style = copies
     if style != "decorator":
         pytest.skip("compared against the decorator-style copy")
-    default = copy_project(PROJECT, tmp_path / "default")
-    assert goalgen_main(["instrument", str(default), "--no-cache", "--jobs", "1"]) == 0
-    for path in traced.rglob("*.py"):
-        assert (default / path.relative_to(traced)).read_bytes() == path.read_bytes(), path.name
+    assert_default_style_writes_decorator_style(PROJECT, traced, tmp_path / "default")
