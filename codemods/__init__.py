@@ -10,12 +10,13 @@ Entry points::
 
 ``rewrite`` raises :class:`UnparsableSource` (a ``ValueError``; ``ast`` cannot parse the file,
 or it has lone-CR line endings) or ``libcst.ParserSyntaxError``; it never does I/O and never
-imports the code. One module per target kind — ``bot_handlers``, ``fastapi_routes``,
-``agent_methods``, ``langgraph_nodes``, ``mapper_calls``, ``http_clients`` — each registered in
-:data:`REGISTRY` under its kind. How it stays fast: decisions on an ``ast`` scan
-(``codemods.scan``), edits by LibCST on just the top-level statements that change
-(``codemods.chunks``, ``codemods.apply``), runtime imports put where isort wants them by
-editing the leading import block directly (``codemods.import_edits``).
+imports the code. One module per target kind in ``codemods/kinds/`` (``bot_handlers``, ``fastapi_routes``,
+``agent_methods``, ``langgraph_nodes``, ``mapper_calls``, ``http_clients``), each describing
+itself to :mod:`codemods.registry` with ``KIND = Kind(...)``; adding a kind is adding a module.
+How it stays fast: decisions on an ``ast`` scan (``codemods.scan``), edits by LibCST on just
+the top-level statements that change (``codemods.chunks``, ``codemods.apply``), runtime imports
+put where isort wants them by editing the leading import block directly
+(``codemods.import_edits``).
 
 How the tool's edits are told apart from hand-written tracing: every line it inserts or touches
 ends with the comment ``# goalgen: instrument`` (``base.MARKER``), e.g.::
@@ -32,38 +33,23 @@ under any import alias, by hand or by the tool) is reported as "present" and not
 
 from __future__ import annotations
 
-from codemods.base import KINDS, MARKER, STYLES, Rewrite, Target, UnparsableSource
-from codemods.plan import REGISTRY
-from codemods.project_index import ProjectIndex, build_index
+from codemods import registry
+from codemods.base import MARKER, STYLES, Rewrite, Target, UnparsableSource
+from codemods.index import ModuleSummary, ProjectIndex, build_index, summarize_source
 from codemods.rewrite import rewrite
 
-# Words without which a file has nothing to rewrite or remove.
-PREFILTER_WORDS: tuple[str, ...] = (
-    "ActivityHandler", "FastAPI", "APIRouter", "add_node", "BaseAgent", "Mapper",
-    "get_thread_id", "invoke", "httpx", "aiohttp", "trace_span", "TraceSpan", "goalgen",
-)  # fmt: skip
+# Kind names, in the order reports list them.
+KINDS: tuple[str, ...] = registry.names()
 
 
 def prefilter(code: str, index: ProjectIndex | None = None) -> bool:
     """Could ``code`` hold anything to rewrite or remove? (text only; false positives are fine)"""
-    if any(word in code for word in PREFILTER_WORDS):
+    if any(word in code for word in registry.words()):
         return True
-    return index is not None and any(name in code for name in _names(index))
-
-
-_NAMES_CACHE: dict[int, tuple[ProjectIndex, frozenset[str]]] = {}
-
-
-def _names(index: ProjectIndex) -> frozenset[str]:
-    cached = _NAMES_CACHE.get(id(index))
-    if cached is None or cached[0] is not index:
-        _NAMES_CACHE.clear()
-        cached = (index, index.relevant_names())
-        _NAMES_CACHE[id(index)] = cached
-    return cached[1]
+    return index is not None and any(name in code for name in index.relevant_names())
 
 
 __all__ = [
-    "KINDS", "MARKER", "REGISTRY", "STYLES", "ProjectIndex", "Rewrite", "Target", "UnparsableSource",
-    "build_index", "prefilter", "rewrite",
+    "KINDS", "MARKER", "STYLES", "ModuleSummary", "ProjectIndex", "Rewrite", "Target",
+    "UnparsableSource", "build_index", "prefilter", "registry", "rewrite", "summarize_source",
 ]  # fmt: skip

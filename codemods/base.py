@@ -2,34 +2,21 @@
 
 The engine (``instrument``) reads files, builds one ``ProjectIndex`` over the whole project, then
 calls ``codemods.rewrite`` once per file. Codemods never import ``frmk``; they only insert the
-names listed in ``RUNTIME_NAMES``.
+names the kinds list (``codemods.registry.runtime_names()``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Target kinds, in the order the report lists them. "http" is the outgoing-client rewrite
-# (httpx / aiohttp clients get traceparent injection hooks).
-KINDS: tuple[str, ...] = ("bot", "api", "agent", "node", "mapper", "http")
-
 STYLES: tuple[str, ...] = ("auto", "decorator", "block")
-
-# Where each name the codemods insert lives in the runtime.
-RUNTIME_NAMES: dict[str, str] = {
-    "trace_span": "frmk.utils.tracing",
-    "TraceSpan": "frmk.utils.tracing",
-    "TraceContextMiddleware": "frmk.utils.tracing.asgi",
-    "httpx_event_hooks": "frmk.utils.tracing.http",
-    "aiohttp_trace_configs": "frmk.utils.tracing.http",
-}
 
 
 @dataclass(frozen=True)
 class Target:
     """One place a codemod looked at: a function to trace, an app to propagate, a client."""
 
-    kind: str  # one of KINDS
+    kind: str  # a kind's name (codemods.registry)
     name: str  # qualified name in the module, e.g. "EchoBot.on_message_activity"
     span: str  # span name it gets, e.g. "bot.on_message_activity" ("" for app/client targets)
     line: int  # 1-based line of the def / call in the original code

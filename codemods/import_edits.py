@@ -21,11 +21,8 @@ from collections.abc import Collection, Iterable, Sequence
 
 import libcst as cst
 
-from codemods.base import RUNTIME_NAMES
 from codemods.imports import cst_dotted_name
-
-RUNTIME_MODULES = frozenset(RUNTIME_NAMES.values())
-
+from codemods.registry import runtime_names
 
 # -- runtime import edits -----------------------------------------------------------------
 #
@@ -142,7 +139,7 @@ def _runtime_from(stmt: cst.BaseStatement) -> tuple[cst.ImportFrom, str] | None:
     if not isinstance(node, cst.ImportFrom) or node.relative:
         return None
     module = _from_module(node)
-    return (node, module) if module in RUNTIME_MODULES else None
+    return (node, module) if module in set(runtime_names().values()) else None
 
 
 def _sort_key(node: cst.Import | cst.ImportFrom, first_party) -> tuple[int, tuple]:
@@ -342,17 +339,17 @@ def add_runtime_imports(
             continue
         node, from_module = found
         if isinstance(node.names, cst.ImportStar):
-            wanted -= {n for n in wanted if RUNTIME_NAMES[n] == from_module}
+            wanted -= {n for n in wanted if runtime_names()[n] == from_module}
             continue
         for alias in node.names:
             name = alias.name.value
-            if alias.asname is None and RUNTIME_NAMES.get(name) == from_module:
+            if alias.asname is None and runtime_names().get(name) == from_module:
                 wanted.discard(name)
     if not wanted:
         return module
     by_module: dict[str, list[str]] = {}
     for name in sorted(wanted, key=member_key):
-        by_module.setdefault(RUNTIME_NAMES[name], []).append(name)
+        by_module.setdefault(runtime_names()[name], []).append(name)
     config = module.config_for_parsing
     for from_module in sorted(by_module, key=_name_key):
         missing = by_module[from_module]
@@ -398,7 +395,7 @@ def remove_runtime_imports(module: cst.Module, names: Iterable[str]) -> cst.Modu
             for j, alias in enumerate(node.names)
             if alias.asname is None
             and alias.name.value in wanted
-            and RUNTIME_NAMES.get(alias.name.value) == from_module
+            and runtime_names().get(alias.name.value) == from_module
         ]
         if not drop:
             continue

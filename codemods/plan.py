@@ -1,19 +1,22 @@
-"""What the codemods decide for one module, and the registry that maps kind -> codemod.
+"""What the codemods decide for one module: the :class:`Plan`, and the :class:`Context` a kind's
+``plan`` function reads and writes.
 
-Each codemod module registers one function with ``@register("<kind>")``. It reads the module's
-``ast`` scan and the project index and records, in a :class:`Plan`, the functions to trace and
-the calls to touch, plus a :class:`~codemods.base.Target` for every place it looked at.
-:mod:`codemods.apply` then carries the plan out on the LibCST tree.
+Each kind (see :mod:`codemods.registry`) reads the module's ``ast`` scan and the project index
+and records, in a :class:`Plan`, the functions to trace and the calls to touch, plus a
+:class:`~codemods.base.Target` for every place it looked at. :mod:`codemods.apply` then carries
+the plan out on the LibCST tree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from codemods.base import Target
-from codemods.project_index import ProjectIndex
 from codemods.scan import CallInfo, FuncInfo, ModuleScan
+
+if TYPE_CHECKING:
+    from codemods.index import ProjectIndex
 
 
 @dataclass(frozen=True)
@@ -97,17 +100,3 @@ class Context:
 
     def skip(self, kind: str, name: str, line: int, reason: str, span: str = "") -> None:
         self.plan.targets.append(Target(kind, name, span, line, "skipped", reason))
-
-
-Codemod = Callable[[Context], None]
-REGISTRY: dict[str, Codemod] = {}
-
-
-def register(kind: str) -> Callable[[Codemod], Codemod]:
-    """Class the decorated function as the codemod for ``kind`` (one of base.KINDS)."""
-
-    def decorate(fn: Codemod) -> Codemod:
-        REGISTRY[kind] = fn
-        return fn
-
-    return decorate

@@ -11,9 +11,8 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
   last argument) are dropped and the marker is taken off the comment; in a call written one
   argument per line the argument has a line of its own, marked, and that line goes.
 
-Each edit's kind comes from its span name (``bot.``, ``api.``, ``agent.``, ``langgraph.node.``,
-``mapper.``), the middleware line (api) or the client argument (http), so ``kinds`` can limit the
-removal. Runtime imports are removed afterwards when nothing uses them any more. Instrument
+Each edit's kind comes from its span-name prefix, the inserted statement or the client argument,
+as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the removal. Runtime imports are removed afterwards when nothing uses them any more. Instrument
 followed by remove gives back the original bytes. Needs no index: it reads only the file.
 """
 
@@ -25,20 +24,14 @@ from collections.abc import Collection, Sequence
 
 import libcst as cst
 
-from codemods.base import KINDS, MARKER, Target
+from codemods import registry
+from codemods.base import MARKER, Target
 from codemods.chunks import chunk_text, split_chunks
 from codemods.import_edits import remove_runtime_imports, used_names
 from codemods.imports import cst_dotted_name
 
-CLIENT_ARGS = {"event_hooks": "httpx_event_hooks", "trace_configs": "aiohttp_trace_configs"}
-SPAN_KINDS = (("bot.", "bot"), ("api.", "api"), ("agent.", "agent"), ("langgraph.node.", "node"))
-
-
-def span_kind(span: str) -> str:
-    for prefix, kind in SPAN_KINDS:
-        if span.startswith(prefix):
-            return kind
-    return "mapper" if span.startswith("mapper.") else "node"
+# Arguments the kinds append to calls: keyword -> runtime function (e.g. event_hooks, http).
+CLIENT_ARGS = {keyword: fn for keyword, (_, fn) in registry.client_args().items()}
 
 
 def _is_marked(ws: cst.TrailingWhitespace) -> bool:
@@ -140,14 +133,24 @@ _OWN_LINE_ARG = re.compile(
 class Remover:
     """One pass over a module's statements; records a Target for every removal, in order."""
 
-    def __init__(self, kinds: Collection[str] = KINDS) -> None:
-        self.kinds = frozenset(kinds)
+    def __init__(self, kinds: Collection[str] | None = None) -> None:
+        self.kinds = frozenset(registry.names() if kinds is None else kinds)
+        # Unknown span prefixes (a marked span named by hand) go only when nothing is deselected.
+        self.all_kinds = self.kinds >= set(registry.names())
+        self.client_kinds = {kind for kind, _ in registry.client_args().values()}
         self.targets: list[Target] = []
         self.lines: list[int] = []  # per target: index of its marker among the file's markers
         self.marker = -1  # index of the last marked line met
         self.names: set[str] = set()  # runtime names whose uses were removed
         self.scope: list[tuple[str, str]] = []  # (name, "function" | "class")
         self.own_lines = False  # see run()
+
+    @staticmethod
+    def _client_kind(value_name: str) -> str:
+        return next(k for k, fn in registry.client_args().values() if fn == value_name)
+
+    def _selected(self, kind: str | None) -> bool:
+        return kind in self.kinds if kind is not None else self.all_kinds
 
     def _met_marker(self) -> None:
         self.marker += 1
@@ -194,8 +197,9 @@ class Remover:
                 span = _span_of(dec.decorator, "trace_span")
                 if span is not None and _is_marked(dec.trailing_whitespace):
                     self._met_marker()
-                    if span_kind(span) in self.kinds:
-                        self._found(span_kind(span), self._qual(stmt.name.value), span)
+                    kind = registry.span_kind(span)
+                    if self._selected(kind):
+                        self._found(kind or "", self._qual(stmt.name.value), span)
                         self.names.add("trace_span")
                         continue
                 kept.append(dec)
@@ -216,12 +220,13 @@ class Remover:
             span = _span_of(stmt.items[0].item, "TraceSpan")
             if span is not None and _is_marked(stmt.body.header):
                 self._met_marker()
-                if span_kind(span) not in self.kinds:  # kept: only look inside
+                kind = registry.span_kind(span)
+                if not self._selected(kind):  # kept: only look inside
                     inner_new = self._stmts(stmt.body.body)
                     if inner_new is None:
                         return [stmt]
                     return [stmt.with_changes(body=stmt.body.with_changes(body=inner_new))]
-                self._found(span_kind(span), self._qual(), span)
+                self._found(kind or "", self._qual(), span)
                 self.names.add("TraceSpan")
                 inner = list(stmt.body.body)
                 inner[0] = inner[0].with_changes(
@@ -235,27 +240,31 @@ class Remover:
             marked = _is_marked(stmt.trailing_whitespace)
             if not marked and not self.own_lines:
                 return [stmt]
-            if marked and self._is_middleware(stmt):
+            inserted = self._inserted(stmt) if marked else None
+            if inserted is not None:
                 self._met_marker()
-                if "api" not in self.kinds:
+                kind, method, argument = inserted
+                if kind not in self.kinds:
                     return [stmt]
-                self._found("api", "add_middleware", "")
-                self.names.add("TraceContextMiddleware")
+                self._found(kind, method, "")
+                self.names.add(argument)
                 return []
             return [self._strip(stmt)]
         return [self._clause(stmt)]
 
     @staticmethod
-    def _is_middleware(stmt: cst.SimpleStatementLine) -> bool:
+    def _inserted(stmt: cst.SimpleStatementLine) -> tuple[str, str, str] | None:
+        """(kind, method, argument) when ``stmt`` is a statement a kind inserts after a call,
+        ``<owner>.<method>(<runtime name>)`` (e.g. ``app.add_middleware(TraceContextMiddleware)``)."""
         if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Expr):
-            return False
+            return None
         call = stmt.body[0].value
-        return (
-            isinstance(call, cst.Call)
-            and (cst_dotted_name(call.func) or "").endswith(".add_middleware")
-            and len(call.args) == 1
-            and cst_dotted_name(call.args[0].value) == "TraceContextMiddleware"
-        )
+        if not isinstance(call, cst.Call) or len(call.args) != 1:
+            return None
+        method = (cst_dotted_name(call.func) or "").rpartition(".")[2]
+        argument = cst_dotted_name(call.args[0].value) or ""
+        kind = registry.statements().get((method, argument))
+        return (kind, method, argument) if kind else None
 
     def _strip(self, node: cst.CSTNode) -> cst.CSTNode:
         """Drop the tool's client arguments from a marked line and unmark it, and those on
@@ -273,7 +282,7 @@ class Remover:
             getattr(node, "body", None), cst.SimpleStatementSuite
         ):
             fields = (*fields, "body")
-        strip = "http" in self.kinds
+        strip = bool(self.client_kinds & self.kinds)
         stripper = _ArgStripper(marked, strip, self._own_line)
         changes = {}
         if self.own_lines or strip:
@@ -287,7 +296,7 @@ class Remover:
         if marked:  # the statement's marker ends its last line: after those of the arguments
             self._met_marker()
         for value_name in stripper.removed:
-            self._found("http", value_name, "")
+            self._found(self._client_kind(value_name), value_name, "")
             self.names.add(value_name)
         if not stripper.removed and not stripper.own_lines:
             return node
@@ -299,8 +308,9 @@ class Remover:
 
     def _own_line(self, value_name: str) -> None:
         self._met_marker()
-        if "http" in self.kinds:
-            self._found("http", value_name, "")
+        kind = self._client_kind(value_name)
+        if kind in self.kinds:
+            self._found(kind, value_name, "")
             self.names.add(value_name)
 
     def _clause(self, node: cst.CSTNode) -> cst.CSTNode:
@@ -354,7 +364,7 @@ def marker_lines(code: str) -> list[int]:
 
 
 def remove_tracing(
-    source: str, tree: ast.Module, kinds: Collection[str] = KINDS
+    source: str, tree: ast.Module, kinds: Collection[str] | None = None
 ) -> tuple[str, list[Target]]:
     """Strip the marked insertions of ``kinds`` from ``source`` (parsed by ``ast`` as ``tree``).
 

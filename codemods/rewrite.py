@@ -16,20 +16,13 @@ from collections.abc import Collection
 
 import libcst as cst
 
-from codemods import (  # noqa: F401  (importing the kind modules fills the registry)
-    agent_methods,
-    bot_handlers,
-    fastapi_routes,
-    http_clients,
-    langgraph_nodes,
-    mapper_calls,
-)
+from codemods import registry
 from codemods.apply import Applier
-from codemods.base import KINDS, MARKER, STYLES, Rewrite, UnparsableSource
+from codemods.base import MARKER, STYLES, Rewrite, UnparsableSource
 from codemods.chunks import chunk_text, split_chunks, top_block_end
 from codemods.import_edits import add_runtime_imports
-from codemods.plan import REGISTRY, Context, Plan
-from codemods.project_index import ProjectIndex, summarize
+from codemods.index import ProjectIndex, summarize
+from codemods.plan import Context, Plan
 from codemods.remove import remove_tracing
 from codemods.scan import ModuleScan, scan_module
 
@@ -44,7 +37,7 @@ def rewrite(
     module: str,
     index: ProjectIndex,
     style: str = "auto",
-    kinds: Collection[str] = KINDS,
+    kinds: Collection[str] | None = None,
     remove: bool = False,
 ) -> Rewrite:
     """Instrument (or with ``remove=True`` un-instrument) ``code``, the source of ``module``.
@@ -52,10 +45,12 @@ def rewrite(
     ``style``: "auto"/"decorator" add one decorator line per function; "block" wraps bodies in
     ``with TraceSpan(...)`` (generators still get the decorator: a with-block across ``yield``
     would leak the span into the caller). A body on the ``def`` line gets the decorator too.
-    ``kinds`` selects codemods (see ``base.KINDS``); with ``remove`` it limits what is removed.
+    ``kinds`` selects kinds by name (default: all, see ``codemods.registry``); with ``remove``
+    it limits what is removed.
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
+    selected = registry.names() if kinds is None else tuple(kinds)
     bom = BOM if code.startswith(BOM) else ""
     source = code[len(bom) :]
     if remove:
@@ -64,7 +59,7 @@ def rewrite(
             return Rewrite(code, [])
         tree = _ast_parse(source)
         _refuse_lone_cr(source)
-        new_source, targets = remove_tracing(source, tree, kinds)
+        new_source, targets = remove_tracing(source, tree, selected)
         return Rewrite(bom + new_source if new_source != source else code, targets)
     summary_known = index.modules.get(module)
     is_package = summary_known.is_package if summary_known else False
@@ -75,9 +70,9 @@ def rewrite(
     index = index.with_module(module, summarize(scan, is_package))
     plan = Plan()
     ctx = Context(scan, index, style, plan)
-    for kind in KINDS:
-        if kind in kinds and kind in REGISTRY:
-            REGISTRY[kind](ctx)
+    for kind in registry.kinds():
+        if kind.name in selected:
+            kind.plan(ctx)
     targets = sorted(plan.targets, key=lambda t: t.line)
     if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)

@@ -18,16 +18,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from codemods import registry
 from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtime
-
-# A call is recorded when the last part of its callee (as written or as resolved) is one of these.
-CALL_NAMES = frozenset(
-    {
-        "add_node", "add_sequence", "AsyncClient", "Client", "ClientSession", "FastAPI", "APIRouter",
-        "include_router", "add_middleware", "get_thread_id", "create_mapper", "HashMapper",
-        "DatabaseMapper",
-    }
-)  # fmt: skip
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -153,7 +145,9 @@ def _is_stub_body(body: list[ast.stmt]) -> bool:
 
 
 class _Scanner:
-    def __init__(self, module: str, tree: ast.Module, imports: ImportMap, code: str) -> None:
+    def __init__(
+        self, module: str, tree: ast.Module, imports: ImportMap, code: str, names: frozenset[str]
+    ) -> None:
         self.scan = ModuleScan(module, tree, imports)
         self.seen: dict[str, int] = {}
         self.ordinals: dict[tuple[str, str], int] = {}
@@ -161,10 +155,10 @@ class _Scanner:
         self.lines = code.splitlines(keepends=True)
         # Lines that mention a call name (or a local alias of one): only statements touching
         # them are walked for calls, which keeps the scan linear in practice.
-        words = set(CALL_NAMES) | {
-            local for local, full in imports.names.items()
-            if full.rpartition(".")[2] in CALL_NAMES
-        }  # fmt: skip
+        self.call_names = names
+        words = set(names) | {
+            local for local, full in imports.names.items() if full.rpartition(".")[2] in names
+        }
         pattern = re.compile("|".join(sorted(map(re.escape, words))))
         self.hot = [bool(pattern.search(line)) for line in self.lines]
         self.hot.append(False)
@@ -248,13 +242,13 @@ class _Scanner:
             if callee is None:
                 # `StateGraph(S).add_node(...)`: kept for the node codemod, never paired with
                 # a LibCST call (those are matched on dotted callees only).
-                if not isinstance(call.func, ast.Attribute) or call.func.attr not in CALL_NAMES:
+                if not isinstance(call.func, ast.Attribute) or call.func.attr not in self.call_names:
                     continue
                 callee = "?." + call.func.attr
             qualified = self.scan.imports.resolve(callee)
             if (
-                callee.rpartition(".")[2] not in CALL_NAMES
-                and qualified.rpartition(".")[2] not in CALL_NAMES
+                callee.rpartition(".")[2] not in self.call_names
+                and qualified.rpartition(".")[2] not in self.call_names
             ):
                 continue
             okey = (scope.key, callee)
@@ -365,7 +359,7 @@ def scan_module(code: str, module: str, is_package: bool = False) -> ModuleScan:
     """Scan ``code`` (raises SyntaxError when ``ast`` cannot parse it)."""
     tree = ast.parse(code)
     imports = build_import_map(tree, module, is_package)
-    return _Scanner(module, tree, imports, code).run()
+    return _Scanner(module, tree, imports, code, registry.call_names()).run()
 
 
 def lookup_function(scan: ModuleScan, scope_key: str, name: str, line: int) -> str | None:

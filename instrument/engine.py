@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import codemods
-from codemods.base import RUNTIME_NAMES
 from instrument.cache import Cache, file_hash, fingerprint
 from instrument.diff import unified_diff
 from instrument.files import FoundFile, find_python_files
@@ -156,7 +155,7 @@ def _open_cache(index: Any, options: Options, directory: Path | None) -> Cache |
         return None
     # Imports of the tracing runtime are what instrumenting adds to the index; leaving them out
     # keeps the key the same before and after a write, so written files are cache hits next time.
-    runtime = tuple(sorted(set(RUNTIME_NAMES.values())))
+    runtime = tuple(sorted(set(codemods.registry.runtime_names().values())))
     key = fingerprint(_tool_version(), *options.cache_key_parts(), index, ignore=runtime)
     return Cache.load(key, directory)
 

@@ -6,7 +6,7 @@ import enum
 import os
 from dataclasses import dataclass, field
 
-from codemods.base import KINDS, STYLES
+from codemods import KINDS, STYLES
 
 
 class Mode(enum.Enum):

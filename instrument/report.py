@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from codemods.base import KINDS, Target
+from codemods import KINDS
+from codemods.base import Target
 from instrument.files import SkippedPath
 from instrument.options import Mode
 

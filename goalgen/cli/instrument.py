@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from codemods.base import KINDS, STYLES
+from codemods import KINDS, STYLES
 from goalgen.cli import terminal
 from instrument.config import load_settings
 from instrument.engine import run

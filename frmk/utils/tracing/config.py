@@ -14,7 +14,25 @@ import sys
 import warnings
 from typing import Any
 
-from frmk.utils.tracing.sinks import FileSink, Sink, sink_for
+from frmk.utils.tracing.sinks import FileSink, NullSink, Sink, StreamSink
+
+
+def sink_for(output: str) -> Sink:
+    """The sink ``TRACING_OUTPUT`` names: stderr, stdout, none, otlp, or a file path.
+
+    Choosing lives here, not in ``sinks``: the OTLP sink builds on ``sinks.Sink`` and is
+    imported only when asked for, so neither module imports the other back.
+    """
+    key = output.strip().lower()
+    if key in ("", "stderr", "stdout"):
+        return StreamSink(key or "stderr")
+    if key in ("none", "off", "false"):
+        return NullSink()
+    if key == "otlp":
+        from frmk.utils.tracing.otlp import OtlpSink
+
+        return OtlpSink()
+    return FileSink(os.path.expanduser(output.strip()))
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

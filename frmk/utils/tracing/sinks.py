@@ -194,18 +194,3 @@ class FileSink(_FailingMixin, Sink):
         self._buf = []
         self._flusher = None
         self._stop = threading.Event()
-
-
-def sink_for(output: str) -> Sink:
-    """The sink ``TRACING_OUTPUT`` names: stderr, stdout, none, otlp, or a file path."""
-    key = output.strip().lower()
-    if key in ("", "stderr", "stdout"):
-        return StreamSink(key or "stderr")
-    if key in ("none", "off", "false"):
-        return NullSink()
-    if key == "otlp":
-        from frmk.utils.tracing.otlp import OtlpSink
-
-        return OtlpSink()
-    return FileSink(os.path.expanduser(output.strip()))
-

@@ -11,12 +11,12 @@ the method::
 
 from __future__ import annotations
 
-from codemods.plan import Context, register
+from codemods.plan import Context
+from codemods.registry import Kind
 
 AGENT_METHODS = ("invoke", "ainvoke")
 
 
-@register("agent")
 def trace_agent_methods(ctx: Context) -> None:
     for func in ctx.scan.funcs.values():
         if func.class_key is None or func.name not in AGENT_METHODS:
@@ -24,3 +24,13 @@ def trace_agent_methods(ctx: Context) -> None:
         if "agent" in ctx.class_kinds(func.class_key):
             owner = ctx.scan.classes[func.class_key].name
             ctx.trace_function(func, "agent", f"agent.{owner}.{func.name}")
+
+
+KIND = Kind(
+    name="agent",
+    order=2,
+    plan=trace_agent_methods,
+    span_prefix="agent.",
+    words=("BaseAgent",),
+    bases=(("frmk.agents", frozenset({"BaseAgent"})),),
+)

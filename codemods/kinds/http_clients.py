@@ -23,7 +23,8 @@ from __future__ import annotations
 import ast
 
 from codemods.imports import dotted_name, is_runtime
-from codemods.plan import CallEdit, Context, register
+from codemods.plan import CallEdit, Context
+from codemods.registry import Kind
 
 CLIENTS: dict[str, tuple[str, str]] = {
     "httpx.AsyncClient": ("event_hooks", "httpx_event_hooks"),
@@ -33,7 +34,6 @@ CLIENTS: dict[str, tuple[str, str]] = {
 }
 
 
-@register("http")
 def trace_http_clients(ctx: Context) -> None:
     for call in ctx.scan.calls:
         spec = CLIENTS.get(call.qualified)
@@ -53,3 +53,17 @@ def trace_http_clients(ctx: Context) -> None:
             ctx.edit_call(
                 call, "http", call.callee, CallEdit("kwarg", keyword=keyword, value=value)
             )
+
+
+KIND = Kind(
+    name="http",
+    order=5,
+    plan=trace_http_clients,
+    words=("httpx", "aiohttp"),
+    call_names=frozenset({"AsyncClient", "Client", "ClientSession"}),
+    runtime={
+        "httpx_event_hooks": "frmk.utils.tracing.http",
+        "aiohttp_trace_configs": "frmk.utils.tracing.http",
+    },
+    client_args=dict(CLIENTS.values()),
+)

@@ -13,7 +13,10 @@ gets a span named ``bot.<method>``::
 
 from __future__ import annotations
 
-from codemods.plan import Context, register
+from codemods.plan import Context
+from codemods.registry import Kind
+
+BASES = ("botbuilder", frozenset({"ActivityHandler", "TeamsActivityHandler"}))
 
 
 def is_handler(name: str) -> bool:
@@ -24,10 +27,19 @@ def is_handler(name: str) -> bool:
     )
 
 
-@register("bot")
 def trace_bot_handlers(ctx: Context) -> None:
     for func in ctx.scan.funcs.values():
         if func.class_key is None or not is_handler(func.name):
             continue
         if "bot" in ctx.class_kinds(func.class_key):
             ctx.trace_function(func, "bot", f"bot.{func.name}")
+
+
+KIND = Kind(
+    name="bot",
+    order=0,
+    plan=trace_bot_handlers,
+    span_prefix="bot.",
+    words=("ActivityHandler",),
+    bases=(BASES,),
+)

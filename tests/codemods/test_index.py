@@ -1,4 +1,4 @@
-"""The project index: cross-module class kinds, routers, node references; the prefilter."""
+"""The project index: cross-module class kinds, the facts kinds keep, their joins; the prefilter."""
 
 from __future__ import annotations
 
@@ -59,16 +59,27 @@ def test_unparsable_modules_are_absent() -> None:
 
 
 def test_routers_with_include_prefix() -> None:
+    from codemods.kinds.fastapi_routes import router_info
+
     index = build_index(MODULES)
-    assert index.router("app.routes.router").prefix == "/v1/r"
-    assert index.router("app.routes.app").kind == "app"
-    assert index.router("app.routes.missing") is None
+    assert router_info(index, "app.routes.router").prefix == "/v1/r"
+    assert router_info(index, "app.routes.app").kind == "app"
+    assert router_info(index, "app.routes.missing") is None
 
 
 def test_foreign_nodes_point_at_the_defining_module() -> None:
+    from codemods.kinds.langgraph_nodes import foreign_nodes
+
     index = build_index(MODULES)
-    assert index.foreign_nodes("app.nodes") == {"run": {"go"}, "stop": {"stop"}}
-    assert index.foreign_nodes("app.graph") == {}
+    assert foreign_nodes(index, "app.nodes") == {"run": {"go"}, "stop": {"stop"}}
+    assert foreign_nodes(index, "app.graph") == {}
+
+
+def test_kind_facts_live_under_their_kind() -> None:
+    index = build_index(MODULES)
+    assert set(index.modules["app.routes"].facts) == {"api"}
+    assert set(index.modules["app.graph"].facts) == {"node"}
+    assert index.modules["app.echo"].facts == {}
 
 
 def test_index_is_picklable() -> None:

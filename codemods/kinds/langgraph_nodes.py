@@ -18,10 +18,15 @@ functions from outside the project are reported as skipped::
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from codemods.imports import dotted_name
-from codemods.plan import Context, register
+from codemods.plan import Context
+from codemods.registry import Kind
 from codemods.scan import CallInfo, ModuleScan, Scope, lookup_function
+
+if TYPE_CHECKING:
+    from codemods.index import ProjectIndex
 
 NOT_A_FUNCTION = "not a function definition (a value, instance or parameter)"
 
@@ -106,18 +111,38 @@ def resolve_node(scan: ModuleScan, call: CallInfo, expr: ast.expr) -> tuple[str,
     return ("local", key) if key else ("skip", "bound method of an object")
 
 
-def foreign_node_refs(scan: ModuleScan) -> list[tuple[str, str]]:
-    """``(qualified function, node name or "")`` for nodes imported from other modules."""
+def foreign_node_refs(scan: ModuleScan) -> tuple[tuple[str, str], ...]:
+    """``(qualified function, node name or "")`` for nodes imported from other modules (the
+    facts the index keeps for this kind)."""
     refs = []
     for call in _node_calls(scan):
         for name, expr in registrations(call):
             how, what = resolve_node(scan, call, expr)
             if how == "import":
                 refs.append((what, name or ""))
-    return refs
+    return tuple(refs)
 
 
-@register("node")
+def _all_foreign_nodes(index: ProjectIndex) -> dict[str, dict[str, set[str]]]:
+    nodes: dict[str, dict[str, set[str]]] = {}
+    for _, refs in index.facts("node"):
+        for ref, name in refs:
+            hit = index.split(index.resolve(ref))
+            if hit is None or hit[1] not in index.modules[hit[0]].functions:
+                continue
+            nodes.setdefault(hit[0], {}).setdefault(hit[1], set()).add(name or hit[1])
+    return nodes
+
+
+def foreign_nodes(index: ProjectIndex, module: str) -> dict[str, set[str]]:
+    """Top-level functions of ``module`` that other modules pass to add_node -> node names."""
+    return index.memo("node.foreign", _all_foreign_nodes).get(module, {})
+
+
+def _index_names(index: ProjectIndex) -> set[str]:
+    return {name for table in index.memo("node.foreign", _all_foreign_nodes).values() for name in table}
+
+
 def trace_langgraph_nodes(ctx: Context) -> None:
     scan, index = ctx.scan, ctx.index
     names: dict[str, set[str]] = {}
@@ -135,10 +160,10 @@ def trace_langgraph_nodes(ctx: Context) -> None:
                     ctx.skip(
                         "node", label, call.line, f"imported from outside the project ({what})"
                     )
-                elif hit[1] not in index.modules[hit[0]].functions:
+                elif not index.is_function(what):
                     ctx.skip("node", label, call.line, NOT_A_FUNCTION)
     top = scan.scopes[""].defs
-    for func_name, registered in index.foreign_nodes(scan.module).items():
+    for func_name, registered in foreign_nodes(index, scan.module).items():
         if func_name in top:
             names.setdefault(top[func_name][-1][1], set()).update(registered)
     for key in sorted(names, key=lambda k: scan.funcs[k].line):
@@ -146,3 +171,15 @@ def trace_langgraph_nodes(ctx: Context) -> None:
         registered = names[key]
         node_name = next(iter(registered)) if len(registered) == 1 else func.name
         ctx.trace_function(func, "node", f"langgraph.node.{node_name}")
+
+
+KIND = Kind(
+    name="node",
+    order=3,
+    plan=trace_langgraph_nodes,
+    span_prefix="langgraph.node.",
+    words=("add_node", "add_sequence"),
+    call_names=frozenset({"add_node", "add_sequence"}),
+    summarize=foreign_node_refs,
+    index_names=_index_names,
+)

@@ -18,15 +18,44 @@ signature. The app gets the ASGI middleware that reads ``traceparent``::
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from codemods.imports import dotted_name, is_runtime
-from codemods.plan import CallEdit, Context, register
-from codemods.project_index import ROUTER_FACTORIES, RouterInfo
+from codemods.plan import CallEdit, Context
+from codemods.registry import Kind
 from codemods.scan import ModuleScan
+
+if TYPE_CHECKING:
+    from codemods.index import ProjectIndex
+
+ROUTER_FACTORIES: dict[str, str] = {
+    "fastapi.FastAPI": "app",
+    "fastapi.applications.FastAPI": "app",
+    "fastapi.APIRouter": "router",
+    "fastapi.routing.APIRouter": "router",
+}
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"}
 )
+
+
+@dataclass(frozen=True)
+class RouterInfo:
+    kind: str  # "app" | "router"
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class ApiFacts:
+    """What the index keeps of a module: its module-level apps/routers and include_router calls."""
+
+    routers: dict[str, RouterInfo] = field(default_factory=dict)  # name -> info
+    includes: tuple[tuple[str, str, str], ...] = ()  # (includer, router, prefix), resolved
+
+    def __bool__(self) -> bool:
+        return bool(self.routers or self.includes)
 
 
 def _keyword(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
@@ -69,6 +98,41 @@ def includes_of(scan: ModuleScan) -> list[tuple[str, str, str]]:
     return found
 
 
+def summarize(scan: ModuleScan) -> ApiFacts:
+    return ApiFacts(routers_of(scan, module_level_only=True), tuple(includes_of(scan)))
+
+
+def _included(index: ProjectIndex) -> dict[str, list[tuple[str, str]]]:
+    """Resolved router name -> every (includer, prefix) that includes it, across modules."""
+    included: dict[str, list[tuple[str, str]]] = {}
+    for _, facts in index.facts("api"):
+        for includer, router, prefix in facts.includes:
+            included.setdefault(index.resolve(router), []).append((includer, prefix))
+    return included
+
+
+def router_info(index: ProjectIndex, qualified: str, _depth: int = 0) -> RouterInfo | None:
+    """The project app/router a name refers to, with the prefix of its (single) include_router."""
+    resolved = index.resolve(qualified)
+    hit = index.split(resolved)
+    if hit is None or _depth > 8:
+        return None
+    facts = index.modules[hit[0]].facts.get("api")
+    info = facts.routers.get(hit[1]) if facts else None
+    if info is None:
+        return None
+    parents = index.memo("api.included", _included).get(resolved, [])
+    if len(parents) == 1:
+        parent = router_info(index, parents[0][0], _depth + 1)
+        outer = parent.prefix if parent else ""
+        return RouterInfo(info.kind, outer + parents[0][1] + info.prefix)
+    return info
+
+
+def _index_names(index: ProjectIndex) -> set[str]:
+    return {name for _, facts in index.facts("api") for name in facts.routers}
+
+
 def _route_span(decorator: ast.expr, ctx: Context, local: dict[str, RouterInfo]) -> str | None:
     if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
         return None
@@ -77,7 +141,7 @@ def _route_span(decorator: ast.expr, ctx: Context, local: dict[str, RouterInfo])
     owner = dotted_name(decorator.func.value)
     if owner is None:
         return None
-    info = ctx.index.router(ctx.scan.imports.resolve(owner)) or local.get(owner)
+    info = router_info(ctx.index, ctx.scan.imports.resolve(owner)) or local.get(owner)
     if info is None:
         return None
     attr = decorator.func.attr
@@ -96,7 +160,6 @@ def _route_span(decorator: ast.expr, ctx: Context, local: dict[str, RouterInfo])
     return f"api.{method} {info.prefix}{path}"
 
 
-@register("api")
 def trace_fastapi_routes(ctx: Context) -> None:
     local = routers_of(ctx.scan)
     for func in ctx.scan.funcs.values():
@@ -132,3 +195,17 @@ def _propagate_app_context(ctx: Context) -> None:
         else:
             statement = f"{target}.add_middleware(TraceContextMiddleware)"
             ctx.edit_call(call, "api", target, CallEdit("after", statement=statement))
+
+
+KIND = Kind(
+    name="api",
+    order=1,
+    plan=trace_fastapi_routes,
+    span_prefix="api.",
+    words=("FastAPI", "APIRouter"),
+    call_names=frozenset({"FastAPI", "APIRouter", "include_router", "add_middleware"}),
+    summarize=summarize,
+    index_names=_index_names,
+    runtime={"TraceContextMiddleware": "frmk.utils.tracing.asgi"},
+    statements=(("add_middleware", "TraceContextMiddleware"),),
+)

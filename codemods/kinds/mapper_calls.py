@@ -18,7 +18,8 @@ from __future__ import annotations
 import ast
 
 from codemods.imports import dotted_name, is_runtime
-from codemods.plan import CallEdit, Context, register
+from codemods.plan import CallEdit, Context
+from codemods.registry import Kind
 
 MAPPER_METHODS = ("get_thread_id",)
 MAPPER_FACTORIES = ("create_mapper", "HashMapper", "DatabaseMapper")
@@ -51,7 +52,6 @@ def _traced_with(node: ast.With | ast.AsyncWith | None, ctx: Context) -> bool:
     return callee is not None and is_runtime(ctx.scan.imports.resolve(callee), "TraceSpan")
 
 
-@register("mapper")
 def trace_mapper_calls(ctx: Context) -> None:
     scan = ctx.scan
     own: set[str] = set()
@@ -77,3 +77,14 @@ def trace_mapper_calls(ctx: Context) -> None:
                 ctx.skip("mapper", call.callee, call.line, reason, span)
             else:
                 ctx.edit_call(call, "mapper", call.callee, CallEdit("wrap", span=span))
+
+
+KIND = Kind(
+    name="mapper",
+    order=4,
+    plan=trace_mapper_calls,
+    span_prefix="mapper.",
+    words=("Mapper", "get_thread_id"),
+    call_names=frozenset({"get_thread_id", *MAPPER_FACTORIES}),
+    bases=(("frmk.conversation", frozenset(MAPPER_TYPES)),),
+)

@@ -1,0 +1,163 @@
+"""The cross-module facts the codemods need, gathered with ``ast`` (never importing the code).
+
+``build_index({"app.bots": source, ...})`` summarises each module: the facts every kind shares
+(its imports, classes with their resolved bases, top-level functions) plus, under
+``facts[<kind>]``, whatever each kind's ``summarize`` keeps (a FastAPI router's prefix, the
+functions another module passes to ``add_node``). The index then answers questions across
+modules: does ``app.bots.EchoBot`` derive from botbuilder's ``ActivityHandler`` through project
+subclasses and re-exports? Kinds ask their own questions with :meth:`ProjectIndex.memo` over
+their facts. The index is plain data (picklable), so the engine can ship it to worker processes
+and fingerprint it for the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from codemods import registry
+from codemods.scan import ModuleScan, scan_module
+
+
+@dataclass
+class ModuleSummary:
+    """What other modules may need to know about one module."""
+
+    is_package: bool = False
+    imports: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # qualname -> bases
+    functions: frozenset[str] = frozenset()  # top-level function names
+    facts: dict[str, Any] = field(default_factory=dict)  # kind -> what its summarize keeps
+
+
+def summarize(scan: ModuleScan, is_package: bool) -> ModuleSummary:
+    """Reduce a module scan to the facts the index keeps."""
+    facts = {}
+    for kind in registry.kinds():
+        if kind.summarize is not None:
+            value = kind.summarize(scan)
+            if value:
+                facts[kind.name] = value
+    return ModuleSummary(
+        is_package=is_package,
+        imports=dict(scan.imports.names),
+        classes={c.qualname: tuple(c.bases) for c in scan.classes.values()},
+        functions=frozenset(f.name for f in scan.funcs.values() if f.scope_key == ""),
+        facts=facts,
+    )
+
+
+@dataclass
+class ProjectIndex:
+    """Cross-module facts for one project; see the module docstring."""
+
+    modules: dict[str, ModuleSummary] = field(default_factory=dict)
+    _kinds: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # -- names --------------------------------------------------------------------------
+    def split(self, qualified: str) -> tuple[str, str] | None:
+        """(project module, rest) for a qualified name inside the project, else None."""
+        parts = qualified.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            if module in self.modules:
+                return module, ".".join(parts[cut:])
+        return None
+
+    def resolve(self, qualified: str) -> str:
+        """Follow re-exports (``from .bots import EchoBot`` in a package) to the definition."""
+        for _ in range(32):
+            hit = self.split(qualified)
+            if hit is None or not hit[1]:
+                return qualified
+            module, rest = hit
+            head, _, tail = rest.partition(".")
+            target = self.modules[module].imports.get(head)
+            if target is None:
+                return qualified
+            qualified = f"{target}.{tail}" if tail else target
+        return qualified
+
+    def is_function(self, qualified: str) -> bool:
+        """Is ``qualified`` (resolved) a top-level function of a project module?"""
+        hit = self.split(self.resolve(qualified))
+        return hit is not None and hit[1] in self.modules[hit[0]].functions
+
+    # -- classes ------------------------------------------------------------------------
+    def class_kinds(self, qualified: str) -> frozenset[str]:
+        """The kinds (and "protocol") the class derives from, transitively."""
+        resolved = self.resolve(qualified)
+        if resolved in self._kinds:
+            return self._kinds[resolved]
+        self._kinds[resolved] = frozenset()  # cycle guard
+        kinds = set(registry.base_kinds(resolved))
+        hit = self.split(resolved)
+        if hit is not None:
+            module, rest = hit
+            for base in self.modules[module].classes.get(rest, ()):
+                kinds |= self.class_kinds(base)
+        self._kinds[resolved] = frozenset(kinds)
+        return self._kinds[resolved]
+
+    # -- what the kinds keep ----------------------------------------------------------------
+    def facts(self, kind: str) -> Iterator[tuple[str, Any]]:
+        """``(module, facts)`` for every module where ``kind``'s summarize kept something."""
+        for module, summary in self.modules.items():
+            value = summary.facts.get(kind)
+            if value:
+                yield module, value
+
+    def memo(self, key: str, build: Callable[[ProjectIndex], Any]) -> Any:
+        """A table derived from the whole index, built once (kinds use it for joins)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]
+
+    # -- prefilter support ---------------------------------------------------------------
+    def relevant_names(self) -> frozenset[str]:
+        """Short names whose mention makes a file worth scanning (project bases, routers...)."""
+
+        def build(index: ProjectIndex) -> frozenset[str]:
+            names: set[str] = set()
+            for module, summary in index.modules.items():
+                for qualname in summary.classes:
+                    if index.class_kinds(f"{module}.{qualname}") - {"protocol"}:
+                        names.add(qualname.rpartition(".")[2])
+            for kind in registry.kinds():
+                if kind.index_names is not None:
+                    names.update(kind.index_names(index))
+            return frozenset(names)
+
+        return self.memo("relevant_names", build)
+
+    def with_module(self, module: str, summary: ModuleSummary) -> ProjectIndex:
+        """This index with ``module``'s summary replaced (a copy; the original is untouched)."""
+        if self.modules.get(module) == summary:
+            return self
+        return ProjectIndex({**self.modules, module: summary})
+
+
+def is_package_name(module: str, modules: Mapping[str, object]) -> bool:
+    prefix = module + "."
+    return any(name.startswith(prefix) for name in modules)
+
+
+def summarize_source(code: str, module: str, is_package: bool) -> ModuleSummary | None:
+    """The summary of one module's source, or None when ``ast`` cannot parse it."""
+    try:
+        scan = scan_module(code.removeprefix("\ufeff"), module, is_package)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return summarize(scan, is_package)
+
+
+def build_index(modules: Mapping[str, str]) -> ProjectIndex:
+    """Index ``{dotted module name: source}``; modules ``ast`` cannot parse are left out."""
+    summaries: dict[str, ModuleSummary] = {}
+    for module, code in modules.items():
+        summary = summarize_source(code, module, is_package_name(module, modules))
+        if summary is not None:
+            summaries[module] = summary
+    return ProjectIndex(summaries)

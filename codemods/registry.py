@@ -1,0 +1,144 @@
+"""The one registry of target kinds: each module in ``codemods/kinds/`` describes its kind.
+
+A kind module ends with ``KIND = Kind(...)``: everything about its kind lives there (what it
+matches, the prefilter words and call names, the base classes that make a class one of its
+targets, the facts it keeps per module in the project index, the plan it makes, its span-name
+prefix, the names it inserts, and the client arguments or statements ``--remove`` must
+recognise). The registry finds the modules with ``pkgutil``, so adding a kind is adding one
+file (plus its tests). Nothing else in ``codemods`` names a kind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codemods.index import ProjectIndex
+    from codemods.plan import Context
+    from codemods.scan import ModuleScan
+
+# The names every kind may insert (a decorator, or a with-block), and where they live.
+COMMON_RUNTIME: Mapping[str, str] = MappingProxyType(
+    {"trace_span": "frmk.utils.tracing", "TraceSpan": "frmk.utils.tracing"}
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of target is found, traced and recognised again.
+
+    ``plan`` reads the module scan and the index through a :class:`~codemods.plan.Context` and
+    records edits and targets. ``summarize`` (optional) reduces a module scan to the plain,
+    picklable facts other modules need (kept in ``ModuleSummary.facts[name]``).
+    ``index_names`` (optional) lists short names whose mention in a file makes it worth
+    scanning (a router's name, a node function's name). ``bases``: ``(package prefix, class
+    names)`` pairs; a class deriving from one of them (through any project subclass) is of
+    this kind.
+    """
+
+    name: str
+    order: int  # position in reports (and the order plans run: the first kind takes a function)
+    plan: Callable[[Context], None]
+    span_prefix: str = ""  # span names it gives start with this ("" when it gives none)
+    words: tuple[str, ...] = ()  # a file without any of these (or index names) is skipped
+    call_names: frozenset[str] = frozenset()  # calls the scan records for it (last name part)
+    bases: tuple[tuple[str, frozenset[str]], ...] = ()
+    summarize: Callable[[ModuleScan], Any] | None = None
+    index_names: Callable[[ProjectIndex], Iterable[str]] | None = None
+    runtime: Mapping[str, str] = field(default_factory=dict)  # names it inserts -> module
+    client_args: Mapping[str, str] = field(default_factory=dict)  # keyword -> runtime function
+    statements: tuple[tuple[str, str], ...] = ()  # (method, runtime argument) lines it adds
+
+
+@cache
+def kinds() -> tuple[Kind, ...]:
+    """Every kind, discovered in ``codemods.kinds``, in report order."""
+    from codemods import kinds as package
+
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        kind = getattr(module, "KIND", None)
+        if isinstance(kind, Kind):
+            found.append(kind)
+    names = [k.name for k in found]
+    if len(set(names)) != len(names):
+        raise RuntimeError(f"two kind modules claim the same kind: {sorted(names)}")
+    return tuple(sorted(found, key=lambda k: (k.order, k.name)))
+
+
+@cache
+def names() -> tuple[str, ...]:
+    return tuple(k.name for k in kinds())
+
+
+def get(name: str) -> Kind:
+    for kind in kinds():
+        if kind.name == name:
+            return kind
+    raise KeyError(name)
+
+
+@cache
+def runtime_names() -> Mapping[str, str]:
+    """Every name the tool inserts -> the runtime module it is imported from."""
+    table = dict(COMMON_RUNTIME)
+    for kind in kinds():
+        table.update(kind.runtime)
+    return MappingProxyType(table)
+
+
+@cache
+def call_names() -> frozenset[str]:
+    return frozenset().union(*(k.call_names for k in kinds()))
+
+
+@cache
+def words() -> tuple[str, ...]:
+    """Prefilter words: any kind's, plus the names of the tool's own insertions and marker."""
+    found = {w for k in kinds() for w in k.words} | set(runtime_names()) | {"goalgen"}
+    return tuple(sorted(found))
+
+
+@cache
+def client_args() -> Mapping[str, tuple[str, str]]:
+    """Client keyword -> (kind, runtime function) for every argument a kind appends."""
+    return MappingProxyType(
+        {kw: (k.name, fn) for k in kinds() for kw, fn in k.client_args.items()}
+    )
+
+
+@cache
+def statements() -> Mapping[tuple[str, str], str]:
+    """(method, runtime argument) of an inserted statement -> its kind."""
+    return MappingProxyType({pair: k.name for k in kinds() for pair in k.statements})
+
+
+def span_kind(span: str) -> str | None:
+    """The kind whose span-name prefix ``span`` carries (the longest prefix wins)."""
+    best: Kind | None = None
+    for kind in kinds():
+        if kind.span_prefix and span.startswith(kind.span_prefix):
+            if best is None or len(kind.span_prefix) > len(best.span_prefix):
+                best = kind
+    return best.name if best else None
+
+
+def base_kinds(qualified: str) -> frozenset[str]:
+    """Kinds a third-party or runtime base class (by qualified name) gives its subclasses."""
+    head, _, last = qualified.rpartition(".")
+    found = {
+        kind.name
+        for kind in kinds()
+        for package, classes in kind.bases
+        if last in classes and (head == package or head.startswith(package + "."))
+    }
+    if head in ("typing", "typing_extensions") and last == "Protocol":
+        found.add("protocol")  # not a kind: methods of a Protocol are never traced
+    return frozenset(found)
