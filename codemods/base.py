@@ -30,6 +30,7 @@ class Rewrite:
 
     code: str
     targets: list[Target] = field(default_factory=list)
+    changes: bool = False  # the code changes (or would: ``rewrite(..., apply=False)``)
 
     @property
     def changed_targets(self) -> list[Target]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-
 
 def dotted_name(node: ast.AST) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
@@ -26,8 +24,13 @@ def dotted_name(node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
-def cst_dotted_name(node: cst.CSTNode) -> str | None:
-    """The LibCST twin of :func:`dotted_name`; both must agree on every expression."""
+def cst_dotted_name(node) -> str | None:  # node: libcst.CSTNode
+    """The LibCST twin of :func:`dotted_name`; both must agree on every expression.
+
+    LibCST is imported here, not at the top: deciding (``--check``) never loads it.
+    """
+    import libcst as cst
+
     parts: list[str] = []
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)

@@ -13,6 +13,7 @@ and fingerprint it for the cache.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,13 @@ class ModuleSummary:
 
 
 def summarize(scan: ModuleScan, is_package: bool) -> ModuleSummary:
-    """Reduce a module scan to the facts the index keeps."""
+    """Reduce a module scan to the facts the index keeps.
+
+    Imports of the tracing runtime are left out: they are what instrumenting adds, and no kind
+    needs them from another module, so a file's summary (and what depends on it) is the same
+    before and after ``instrument``.
+    """
+    runtime = tuple(f"{module}." for module in set(registry.runtime_names().values()))
     facts = {}
     for kind in registry.kinds():
         if kind.summarize is not None:
@@ -41,7 +48,7 @@ def summarize(scan: ModuleScan, is_package: bool) -> ModuleSummary:
                 facts[kind.name] = value
     return ModuleSummary(
         is_package=is_package,
-        imports=dict(scan.imports.names),
+        imports={k: v for k, v in scan.imports.names.items() if not v.startswith(runtime)},
         classes={c.qualname: tuple(c.bases) for c in scan.classes.values()},
         functions=frozenset(f.name for f in scan.funcs.values() if f.scope_key == ""),
         facts=facts,
@@ -55,6 +62,45 @@ class ProjectIndex:
     modules: dict[str, ModuleSummary] = field(default_factory=dict)
     _kinds: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # What was read to compute each cached answer, and the reads being collected now (a
+    # stack: an answer computed while another one is being computed adds to both).
+    _deps: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _reading: list[set[str]] = field(default_factory=list, repr=False, compare=False)
+
+    # -- what a caller's answers depended on ------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[set[str]]:
+        """Collect what the index is asked about inside the block, as dependency names:
+        ``m:<module>`` (its summary, or its absence), ``k:<kind>`` (every module's facts of
+        that kind). The engine's cache re-checks a file only when one of those changed."""
+        reads: set[str] = set()
+        self._reading.append(reads)
+        try:
+            yield reads
+        finally:
+            self._reading.pop()
+
+    def _read(self, dep: str) -> None:
+        if self._reading:
+            self._reading[-1].add(dep)
+
+    def _cached(self, table: dict[str, Any], key: str, compute: Callable[[], Any]) -> Any:
+        """``table[key]``, computed once; its reads are replayed to every later asker."""
+        tag = f"{id(table)}:{key}"
+        if key in table:
+            if self._reading:
+                self._reading[-1].update(self._deps.get(tag, ()))
+            return table[key]
+        self._reading.append(set())
+        try:
+            value = compute()
+        finally:
+            reads = self._reading.pop()
+        table[key] = value
+        self._deps[tag] = frozenset(reads)
+        if self._reading:
+            self._reading[-1].update(reads)
+        return value
 
     # -- names --------------------------------------------------------------------------
     def split(self, qualified: str) -> tuple[str, str] | None:
@@ -62,6 +108,8 @@ class ProjectIndex:
         parts = qualified.split(".")
         for cut in range(len(parts), 0, -1):
             module = ".".join(parts[:cut])
+            if self._reading:
+                self._reading[-1].add("m:" + module)
             if module in self.modules:
                 return module, ".".join(parts[cut:])
         return None
@@ -89,21 +137,23 @@ class ProjectIndex:
     def class_kinds(self, qualified: str) -> frozenset[str]:
         """The kinds (and "protocol") the class derives from, transitively."""
         resolved = self.resolve(qualified)
-        if resolved in self._kinds:
-            return self._kinds[resolved]
-        self._kinds[resolved] = frozenset()  # cycle guard
+        return self._cached(self._kinds, resolved, lambda: self._class_kinds(resolved))
+
+    def _class_kinds(self, resolved: str) -> frozenset[str]:
+        self._kinds[resolved] = frozenset()  # cycle guard, replaced by _cached
         kinds = set(registry.base_kinds(resolved))
         hit = self.split(resolved)
         if hit is not None:
             module, rest = hit
             for base in self.modules[module].classes.get(rest, ()):
                 kinds |= self.class_kinds(base)
-        self._kinds[resolved] = frozenset(kinds)
-        return self._kinds[resolved]
+        del self._kinds[resolved]
+        return frozenset(kinds)
 
     # -- what the kinds keep ----------------------------------------------------------------
     def facts(self, kind: str) -> Iterator[tuple[str, Any]]:
         """``(module, facts)`` for every module where ``kind``'s summarize kept something."""
+        self._read("k:" + kind)
         for module, summary in self.modules.items():
             value = summary.facts.get(kind)
             if value:
@@ -111,9 +161,7 @@ class ProjectIndex:
 
     def memo(self, key: str, build: Callable[[ProjectIndex], Any]) -> Any:
         """A table derived from the whole index, built once (kinds use it for joins)."""
-        if key not in self._memo:
-            self._memo[key] = build(self)
-        return self._memo[key]
+        return self._cached(self._memo, key, lambda: build(self))
 
     # -- prefilter support ---------------------------------------------------------------
     def relevant_names(self) -> frozenset[str]:

@@ -2,7 +2,8 @@
 
 Pure: no I/O, never imports or runs the code it reads. Everything is decided on a fast ``ast``
 scan; LibCST then parses only the top-level statements that change (see ``codemods.chunks``),
-so files that are already traced (or hold no targets) cost an ``ast`` parse, not a LibCST one. Raises
+so files that are already traced (or hold no targets) cost an ``ast`` parse, not a LibCST one,
+and ``apply=False`` (``--check``) decides without loading LibCST at all. Raises
 :class:`~codemods.base.UnparsableSource` (a ``ValueError``) when Python's ``ast`` cannot parse
 the code, and ``libcst.ParserSyntaxError`` when only LibCST cannot (then the file has edits).
 """
@@ -14,16 +15,10 @@ import re
 from collections import Counter
 from collections.abc import Collection
 
-import libcst as cst
-
 from codemods import registry
-from codemods.apply import Applier
 from codemods.base import MARKER, STYLES, Rewrite, UnparsableSource
-from codemods.chunks import chunk_text, split_chunks, top_block_end
-from codemods.import_edits import add_runtime_imports
 from codemods.index import ProjectIndex, summarize
 from codemods.plan import Context, Plan
-from codemods.remove import remove_tracing
 from codemods.scan import ModuleScan, scan_module
 
 BOM = "\ufeff"
@@ -39,6 +34,8 @@ def rewrite(
     style: str = "auto",
     kinds: Collection[str] | None = None,
     remove: bool = False,
+    apply: bool = True,
+    scan: ModuleScan | None = None,
 ) -> Rewrite:
     """Instrument (or with ``remove=True`` un-instrument) ``code``, the source of ``module``.
 
@@ -46,7 +43,9 @@ def rewrite(
     ``with TraceSpan(...)`` (generators still get the decorator: a with-block across ``yield``
     would leak the span into the caller). A body on the ``def`` line gets the decorator too.
     ``kinds`` selects kinds by name (default: all, see ``codemods.registry``); with ``remove``
-    it limits what is removed.
+    it limits what is removed. ``apply=False`` decides only: the code comes back unchanged and
+    ``changes`` says whether it would change (no LibCST when instrumenting). ``scan``: this
+    module's scan when the caller has it already (it must be of ``code``).
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -59,14 +58,19 @@ def rewrite(
             return Rewrite(code, [])
         tree = _ast_parse(source)
         _refuse_lone_cr(source)
+        from codemods.remove import remove_tracing
+
         new_source, targets = remove_tracing(source, tree, selected)
-        return Rewrite(bom + new_source if new_source != source else code, targets)
+        if new_source == source:
+            return Rewrite(code, targets)
+        return Rewrite(code if not apply else bom + new_source, targets, changes=True)
     summary_known = index.modules.get(module)
     is_package = summary_known.is_package if summary_known else False
-    try:
-        scan = scan_module(source, module, is_package)
-    except SyntaxError as exc:
-        raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc
+    if scan is None:
+        try:
+            scan = scan_module(source, module, is_package)
+        except SyntaxError as exc:
+            raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc
     index = index.with_module(module, summarize(scan, is_package))
     plan = Plan()
     ctx = Context(scan, index, style, plan)
@@ -76,18 +80,27 @@ def rewrite(
     targets = sorted(plan.targets, key=lambda t: t.line)
     if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)
-    return Rewrite(bom + _apply(source, scan, plan, index), targets)
+    if not apply:
+        _refuse_lone_cr(source)  # as _apply would
+        return Rewrite(code, targets, changes=True)
+    return Rewrite(bom + _apply(source, scan, plan, index), targets, changes=True)
 
 
 def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> str:
     """Carry out ``plan``, parsing with LibCST only the chunks that hold an edit (and chunk 0,
     where the imports go, sorted as isort would with the index's packages as first-party)."""
+    import libcst as cst
+
+    from codemods.apply import Applier
+    from codemods.chunks import chunk_text, split_chunks, top_block_end
+    from codemods.import_edits import add_runtime_imports
+
     _refuse_lone_cr(source)
     chunks = split_chunks(source, scan.tree)
     roots = _work_roots(scan, plan)
     texts = [chunk.text for chunk in chunks]
     needed: set[str] = set()
-    first: cst.Module | None = None
+    first = None
     for i, chunk in enumerate(chunks):
         if i and not any(chunk.first_root <= r < chunk.end_root for r in roots):
             continue
