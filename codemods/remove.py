@@ -8,8 +8,8 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
 - an ``app.add_middleware(TraceContextMiddleware)  # goalgen: instrument`` line is deleted;
 - on any other marked line the client arguments the tool appends
   (``event_hooks=httpx_event_hooks()`` / ``trace_configs=aiohttp_trace_configs()``, always the
-  last argument) are dropped and the marker is taken off the comment; in a call written one
-  argument per line the argument has a line of its own, marked, and that line goes.
+  last argument) are dropped and the marker is taken off the comment; in a call whose ``)``
+  has a line of its own the argument has a line of its own, marked, and that line goes.
 
 Each edit's kind comes from its span name (``bot.``, ``api.``, ``agent.``, ``langgraph.node.``,
 ``mapper.``), the middleware line (api) or the client argument (http), so ``kinds`` can limit the
@@ -69,7 +69,7 @@ def _span_of(call: cst.BaseExpression, name: str) -> str | None:
 class _ArgStripper(cst.CSTTransformer):
     """Drop the tool's client argument (always the last one) from the calls of one statement.
 
-    An argument on a line of its own (the call has one argument per line) is the tool's when
+    An argument on a line of its own (the call's ``)`` has its own line) is the tool's when
     that line carries the marker; any other is the tool's when the statement's line does
     (``line_marked``). ``on_own_line(value_name)`` is called for each marked argument line, in
     source order (its argument is dropped only with ``strip``).
@@ -131,7 +131,7 @@ def _without_own_line_arg(args: list[cst.Arg], end: cst.ParenthesizedWhitespace)
     return args[:-1]
 
 
-# A line holding only a client argument and the marker: some call has one argument per line.
+# A line holding only a client argument and the marker: some call's `)` has a line of its own.
 _OWN_LINE_ARG = re.compile(
     rf"^[ \t]*(?:{'|'.join(CLIENT_ARGS)})[ \t]*=.*{re.escape(MARKER)}[ \t]*\r?$", re.MULTILINE
 )
