@@ -29,6 +29,7 @@ from codemods.base import KINDS, MARKER, Target
 from codemods.chunks import chunk_text, split_chunks
 from codemods.import_edits import remove_runtime_imports, used_names
 from codemods.imports import cst_dotted_name
+from codemods.lines import split_lines
 
 CLIENT_ARGS = {"event_hooks": "httpx_event_hooks", "trace_configs": "aiohttp_trace_configs"}
 SPAN_KINDS = (("bot.", "bot"), ("api.", "api"), ("agent.", "agent"), ("langgraph.node.", "node"))
@@ -349,8 +350,10 @@ def _line_of(node: cst.CSTNode):
 
 
 def marker_lines(code: str) -> list[int]:
-    """1-based lines ending with the marker, in order (the lines of removed targets)."""
-    return [i for i, line in enumerate(code.splitlines(), 1) if line.rstrip().endswith(MARKER)]
+    """1-based lines ending with the marker, in order (the lines of removed targets), numbered
+    as ``ast`` numbers them."""
+    lines = enumerate(split_lines(code), 1)
+    return [i for i, line in lines if line.rstrip().endswith(MARKER)]
 
 
 def remove_tracing(

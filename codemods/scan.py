@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtime
+from codemods.lines import split_lines
 
 # A call is recorded when the last part of its callee (as written or as resolved) is one of these.
 CALL_NAMES = frozenset(
@@ -158,7 +159,7 @@ class _Scanner:
         self.seen: dict[str, int] = {}
         self.ordinals: dict[tuple[str, str], int] = {}
         self.root = 0
-        self.lines = code.splitlines(keepends=True)
+        self.lines = split_lines(code)
         # Lines that mention a call name (or a local alias of one): only statements touching
         # them are walked for calls, which keeps the scan linear in practice.
         words = set(CALL_NAMES) | {
