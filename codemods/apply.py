@@ -16,6 +16,7 @@ import libcst as cst
 from codemods.base import MARKER
 from codemods.imports import cst_dotted_name
 from codemods.plan import CallEdit, FuncEdit, Plan
+from codemods.scan import child_qualname
 
 
 def quote(text: str) -> str:
@@ -206,12 +207,7 @@ class Applier:
     # -- naming (mirrors codemods.scan) ----------------------------------------------------
     def _child(self, scope: tuple[str, str, str], name: str, kind: str) -> tuple[str, str, str]:
         _, scope_kind, qualname = scope
-        if scope_kind == "module":
-            child = name
-        elif scope_kind == "class":
-            child = f"{qualname}.{name}"
-        else:
-            child = f"{qualname}.<locals>.{name}"
+        child = child_qualname(scope_kind, qualname, name)
         n = self.seen.get(child, 0)
         self.seen[child] = n + 1
         return (f"{child}#{n}", kind, child)

@@ -30,6 +30,7 @@ from codemods.chunks import chunk_text, split_chunks
 from codemods.import_edits import remove_runtime_imports, used_names
 from codemods.imports import cst_dotted_name
 from codemods.lines import split_lines
+from codemods.scan import child_qualname
 
 CLIENT_ARGS = {"event_hooks": "httpx_event_hooks", "trace_configs": "aiohttp_trace_configs"}
 SPAN_KINDS = (("bot.", "bot"), ("api.", "api"), ("agent.", "agent"), ("langgraph.node.", "node"))
@@ -147,7 +148,7 @@ class Remover:
         self.lines: list[int] = []  # per target: index of its marker among the file's markers
         self.marker = -1  # index of the last marked line met
         self.names: set[str] = set()  # runtime names whose uses were removed
-        self.scope: list[tuple[str, str]] = []  # (name, "function" | "class")
+        self.scope: list[tuple[str, str]] = [("module", "")]  # (kind, qualname), innermost last
         self.own_lines = False  # see run()
 
     def _met_marker(self) -> None:
@@ -176,17 +177,11 @@ class Remover:
         return out if changed else None
 
     def _qual(self, name: str = "") -> str:
-        """``__qualname__``-style name, as codemods.scan spells it."""
-        parts: list[str] = []
-        for scope_name, kind in self.scope:
-            parts.append(scope_name)
-            if kind == "function":
-                parts.append("<locals>")
+        """Qualified name of ``name`` defined here, or of the current scope (as the scan names)."""
+        kind, qualname = self.scope[-1]
         if name:
-            parts.append(name)
-        elif parts and parts[-1] == "<locals>":
-            parts.pop()
-        return ".".join(parts) or "<module>"
+            return child_qualname(kind, qualname, name)
+        return qualname or "<module>"
 
     def _stmt(self, stmt: cst.BaseStatement) -> list[cst.BaseStatement]:
         if isinstance(stmt, cst.FunctionDef):
@@ -202,13 +197,13 @@ class Remover:
                 kept.append(dec)
             if len(kept) != len(stmt.decorators):
                 stmt = stmt.with_changes(decorators=kept)
-            self.scope.append((stmt.name.value, "function"))
+            self.scope.append(("function", self._qual(stmt.name.value)))
             try:
                 return [self._clause(stmt)]
             finally:
                 self.scope.pop()
         if isinstance(stmt, cst.ClassDef):
-            self.scope.append((stmt.name.value, "class"))
+            self.scope.append(("class", self._qual(stmt.name.value)))
             try:
                 return [self._clause(stmt)]
             finally:

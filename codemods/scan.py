@@ -33,6 +33,17 @@ CALL_NAMES = frozenset(
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
+def child_qualname(scope_kind: str, scope_qualname: str, name: str) -> str:
+    """``__qualname__``-style name of ``name`` defined in a ``scope_kind`` ("module", "class" or
+    "function") scope: ``f``, ``C.f``, ``f.<locals>.g``. The scan, the applier and the remover
+    all name definitions with it, so their keys meet."""
+    if scope_kind == "module":
+        return name
+    if scope_kind == "class":
+        return f"{scope_qualname}.{name}"
+    return f"{scope_qualname}.<locals>.{name}"
+
+
 @dataclass
 class Scope:
     """A module, class or function body: what it defines, for name lookups."""
@@ -302,7 +313,7 @@ class _Scanner:
         return self._resolve(node) if node is not None else ""
 
     def _function(self, node: FuncNode, scope: Scope) -> None:
-        qualname = self._child_qualname(scope, node.name)
+        qualname = child_qualname(scope.kind, scope.qualname, node.name)
         key = self._key(qualname)
         scope.defs.setdefault(node.name, []).append((node.lineno, key))
         decorators = [
@@ -342,7 +353,7 @@ class _Scanner:
         return isinstance(expr, ast.Call) and is_runtime(self._resolve(expr.func), "TraceSpan")
 
     def _class(self, node: ast.ClassDef, scope: Scope) -> None:
-        qualname = self._child_qualname(scope, node.name)
+        qualname = child_qualname(scope.kind, scope.qualname, node.name)
         key = self._key(qualname)
         scope.classes.setdefault(node.name, []).append((node.lineno, key))
         bases = [self._resolve(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
@@ -352,14 +363,6 @@ class _Scanner:
         inner = Scope(key, "class", qualname, scope)
         self.scan.scopes[key] = inner
         self._block(node.body, inner, None)
-
-    @staticmethod
-    def _child_qualname(scope: Scope, name: str) -> str:
-        if scope.kind == "module":
-            return name
-        if scope.kind == "class":
-            return f"{scope.qualname}.{name}"
-        return f"{scope.qualname}.<locals>.{name}"
 
 
 def scan_module(code: str, module: str, is_package: bool = False) -> ModuleScan:
