@@ -16,6 +16,7 @@ import libcst as cst
 from codemods.base import MARKER
 from codemods.imports import cst_dotted_name
 from codemods.plan import CallEdit, FuncEdit, Plan
+from codemods.scan import child_qualname
 
 
 def quote(text: str) -> str:
@@ -47,13 +48,17 @@ def mark_statement(stmt: cst.CSTNode) -> cst.CSTNode:
     )
 
 
-def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> tuple[cst.Call, bool]:
-    """``f(a)`` -> ``f(a, keyword=value)``, keeping a multi-line call's layout.
+def append_kwarg(
+    call: cst.Call, keyword: str, value: cst.BaseExpression, indent: str
+) -> tuple[cst.Call, bool]:
+    """``f(a)`` -> ``f(a, keyword=value)``, following the call's layout.
 
-    Returns the new call and whether the marker went on the new argument's own line: when the
-    call has one argument per line (a line break after ``(`` and after the last argument), the
-    new one gets a line of its own, ending with the marker, in the same style (with or without
-    a trailing comma); otherwise the caller marks the line that ends the statement.
+    Returns the new call and whether the marker went on the new argument's own line. When the
+    closing ``)`` has a line of its own, so does the new argument, ending with the marker: it is
+    indented like the line the last argument starts on (or one ``indent`` deeper than the ``)``
+    when every argument is on the ``(`` line), and it ends with a comma when the call had a
+    trailing one; without one, the last argument gets the comma. Otherwise the argument joins
+    the last line and the caller marks the line that ends the statement.
     """
     new = cst.Arg(value=value, keyword=cst.Name(keyword), equal=cst.AssignEqual(
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
@@ -64,17 +69,12 @@ def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> tup
     last = args[-1]
     trailing = isinstance(last.comma, cst.Comma)
     closing = last.comma.whitespace_after if trailing else last.whitespace_after_arg
-    before_last = args[-2].comma.whitespace_after if len(args) > 1 else call.whitespace_before_args
-    if isinstance(closing, cst.ParenthesizedWhitespace) and isinstance(
-        before_last, cst.ParenthesizedWhitespace
-    ):
-        # `last,  # comment` keeps its line; the new line is indented like the last argument's
-        # and ends with the marker; what came before `)` (its indentation) stays there.
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        # `last,  # comment` and any lines before `)` stay after the last argument; the new
+        # line starts like the last argument's and ends with the marker; `)` keeps its indent.
         between = cst.Comma(
             whitespace_before=last.comma.whitespace_before if trailing else _NO_SPACE,
-            whitespace_after=closing.with_changes(
-                indent=before_last.indent, last_line=before_last.last_line
-            ),
+            whitespace_after=closing.with_changes(**_new_line_indent(call, closing, indent)),
         )
         end = closing.with_changes(
             first_line=mark(cst.TrailingWhitespace(newline=closing.first_line.newline)),
@@ -97,6 +97,21 @@ def append_kwarg(call: cst.Call, keyword: str, value: cst.BaseExpression) -> tup
         args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         args.append(new)
     return call.with_changes(args=args), False
+
+
+def _new_line_indent(
+    call: cst.Call, closing: cst.ParenthesizedWhitespace, indent: str
+) -> dict[str, object]:
+    """``indent``/``last_line`` for a new argument line: those of the last line break before the
+    last argument, else one ``indent`` deeper than the closing ``)``."""
+    breaks = [call.whitespace_before_args, *(a.comma.whitespace_after for a in call.args[:-1])]
+    for ws in reversed(breaks):
+        if isinstance(ws, cst.ParenthesizedWhitespace):
+            return {"indent": ws.indent, "last_line": ws.last_line}
+    return {
+        "indent": closing.indent,
+        "last_line": cst.SimpleWhitespace(closing.last_line.value + indent),
+    }
 
 
 _NO_SPACE = cst.SimpleWhitespace("")
@@ -130,7 +145,7 @@ class _CallEditor(cst.CSTTransformer):
             return updated
         self.applier.needed.add(edit.value)
         value = cst.parse_expression(f"{edit.value}()", config=self.applier.config)
-        call, own_line = append_kwarg(updated, edit.keyword, value)
+        call, own_line = append_kwarg(updated, edit.keyword, value, self.applier.indent)
         self.mark_line |= not own_line
         return call
 
@@ -192,12 +207,7 @@ class Applier:
     # -- naming (mirrors codemods.scan) ----------------------------------------------------
     def _child(self, scope: tuple[str, str, str], name: str, kind: str) -> tuple[str, str, str]:
         _, scope_kind, qualname = scope
-        if scope_kind == "module":
-            child = name
-        elif scope_kind == "class":
-            child = f"{qualname}.{name}"
-        else:
-            child = f"{qualname}.<locals>.{name}"
+        child = child_qualname(scope_kind, qualname, name)
         n = self.seen.get(child, 0)
         self.seen[child] = n + 1
         return (f"{child}#{n}", kind, child)

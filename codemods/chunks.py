@@ -10,18 +10,11 @@ holds the header comments and the leading docstring and import block, where impo
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 import libcst as cst
 
-# Python's line breaks are \r\n, \r and \n only (not \f, \v or the Unicode separators that
-# str.splitlines also breaks on), so lines are cut the way ast numbers them.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def split_lines(text: str) -> list[str]:
-    return _LINE.findall(text)
+from codemods.lines import split_lines
 
 
 @dataclass

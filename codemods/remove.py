@@ -8,8 +8,8 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
 - an ``app.add_middleware(TraceContextMiddleware)  # goalgen: instrument`` line is deleted;
 - on any other marked line the client arguments the tool appends
   (``event_hooks=httpx_event_hooks()`` / ``trace_configs=aiohttp_trace_configs()``, always the
-  last argument) are dropped and the marker is taken off the comment; in a call written one
-  argument per line the argument has a line of its own, marked, and that line goes.
+  last argument) are dropped and the marker is taken off the comment; in a call whose ``)``
+  has a line of its own the argument has a line of its own, marked, and that line goes.
 
 Each edit's kind comes from its span-name prefix, the inserted statement or the client argument,
 as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the removal. Runtime imports are removed afterwards when nothing uses them any more. Instrument
@@ -29,6 +29,8 @@ from codemods.base import MARKER, Target
 from codemods.chunks import chunk_text, split_chunks
 from codemods.import_edits import remove_runtime_imports, used_names
 from codemods.imports import cst_dotted_name
+from codemods.lines import split_lines
+from codemods.scan import child_qualname
 
 # Arguments the kinds append to calls: keyword -> runtime function (e.g. event_hooks, http).
 CLIENT_ARGS = {keyword: fn for keyword, (_, fn) in registry.client_args().items()}
@@ -62,7 +64,7 @@ def _span_of(call: cst.BaseExpression, name: str) -> str | None:
 class _ArgStripper(cst.CSTTransformer):
     """Drop the tool's client argument (always the last one) from the calls of one statement.
 
-    An argument on a line of its own (the call has one argument per line) is the tool's when
+    An argument on a line of its own (the call's ``)`` has its own line) is the tool's when
     that line carries the marker; any other is the tool's when the statement's line does
     (``line_marked``). ``on_own_line(value_name)`` is called for each marked argument line, in
     source order (its argument is dropped only with ``strip``).
@@ -124,7 +126,7 @@ def _without_own_line_arg(args: list[cst.Arg], end: cst.ParenthesizedWhitespace)
     return args[:-1]
 
 
-# A line holding only a client argument and the marker: some call has one argument per line.
+# A line holding only a client argument and the marker: some call's `)` has a line of its own.
 _OWN_LINE_ARG = re.compile(
     rf"^[ \t]*(?:{'|'.join(CLIENT_ARGS)})[ \t]*=.*{re.escape(MARKER)}[ \t]*\r?$", re.MULTILINE
 )
@@ -142,7 +144,7 @@ class Remover:
         self.lines: list[int] = []  # per target: index of its marker among the file's markers
         self.marker = -1  # index of the last marked line met
         self.names: set[str] = set()  # runtime names whose uses were removed
-        self.scope: list[tuple[str, str]] = []  # (name, "function" | "class")
+        self.scope: list[tuple[str, str]] = [("module", "")]  # (kind, qualname), innermost last
         self.own_lines = False  # see run()
 
     @staticmethod
@@ -178,17 +180,11 @@ class Remover:
         return out if changed else None
 
     def _qual(self, name: str = "") -> str:
-        """``__qualname__``-style name, as codemods.scan spells it."""
-        parts: list[str] = []
-        for scope_name, kind in self.scope:
-            parts.append(scope_name)
-            if kind == "function":
-                parts.append("<locals>")
+        """Qualified name of ``name`` defined here, or of the current scope (as the scan names)."""
+        kind, qualname = self.scope[-1]
         if name:
-            parts.append(name)
-        elif parts and parts[-1] == "<locals>":
-            parts.pop()
-        return ".".join(parts) or "<module>"
+            return child_qualname(kind, qualname, name)
+        return qualname or "<module>"
 
     def _stmt(self, stmt: cst.BaseStatement) -> list[cst.BaseStatement]:
         if isinstance(stmt, cst.FunctionDef):
@@ -205,13 +201,13 @@ class Remover:
                 kept.append(dec)
             if len(kept) != len(stmt.decorators):
                 stmt = stmt.with_changes(decorators=kept)
-            self.scope.append((stmt.name.value, "function"))
+            self.scope.append(("function", self._qual(stmt.name.value)))
             try:
                 return [self._clause(stmt)]
             finally:
                 self.scope.pop()
         if isinstance(stmt, cst.ClassDef):
-            self.scope.append((stmt.name.value, "class"))
+            self.scope.append(("class", self._qual(stmt.name.value)))
             try:
                 return [self._clause(stmt)]
             finally:
@@ -359,8 +355,10 @@ def _line_of(node: cst.CSTNode):
 
 
 def marker_lines(code: str) -> list[int]:
-    """1-based lines ending with the marker, in order (the lines of removed targets)."""
-    return [i for i, line in enumerate(code.splitlines(), 1) if line.rstrip().endswith(MARKER)]
+    """1-based lines ending with the marker, in order (the lines of removed targets), numbered
+    as ``ast`` numbers them."""
+    lines = enumerate(split_lines(code), 1)
+    return [i for i, line in lines if line.rstrip().endswith(MARKER)]
 
 
 def remove_tracing(

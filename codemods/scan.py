@@ -20,8 +20,20 @@ from dataclasses import dataclass, field
 
 from codemods import registry
 from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtime
+from codemods.lines import split_lines
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def child_qualname(scope_kind: str, scope_qualname: str, name: str) -> str:
+    """``__qualname__``-style name of ``name`` defined in a ``scope_kind`` ("module", "class" or
+    "function") scope: ``f``, ``C.f``, ``f.<locals>.g``. The scan, the applier and the remover
+    all name definitions with it, so their keys meet."""
+    if scope_kind == "module":
+        return name
+    if scope_kind == "class":
+        return f"{scope_qualname}.{name}"
+    return f"{scope_qualname}.<locals>.{name}"
 
 
 @dataclass
@@ -152,7 +164,7 @@ class _Scanner:
         self.seen: dict[str, int] = {}
         self.ordinals: dict[tuple[str, str], int] = {}
         self.root = 0
-        self.lines = code.splitlines(keepends=True)
+        self.lines = split_lines(code)
         # Lines that mention a call name (or a local alias of one): only statements touching
         # them are walked for calls, which keeps the scan linear in practice.
         self.call_names = names
@@ -295,7 +307,7 @@ class _Scanner:
         return self._resolve(node) if node is not None else ""
 
     def _function(self, node: FuncNode, scope: Scope) -> None:
-        qualname = self._child_qualname(scope, node.name)
+        qualname = child_qualname(scope.kind, scope.qualname, node.name)
         key = self._key(qualname)
         scope.defs.setdefault(node.name, []).append((node.lineno, key))
         decorators = [
@@ -335,7 +347,7 @@ class _Scanner:
         return isinstance(expr, ast.Call) and is_runtime(self._resolve(expr.func), "TraceSpan")
 
     def _class(self, node: ast.ClassDef, scope: Scope) -> None:
-        qualname = self._child_qualname(scope, node.name)
+        qualname = child_qualname(scope.kind, scope.qualname, node.name)
         key = self._key(qualname)
         scope.classes.setdefault(node.name, []).append((node.lineno, key))
         bases = [self._resolve(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
@@ -345,14 +357,6 @@ class _Scanner:
         inner = Scope(key, "class", qualname, scope)
         self.scan.scopes[key] = inner
         self._block(node.body, inner, None)
-
-    @staticmethod
-    def _child_qualname(scope: Scope, name: str) -> str:
-        if scope.kind == "module":
-            return name
-        if scope.kind == "class":
-            return f"{scope.qualname}.{name}"
-        return f"{scope.qualname}.<locals>.{name}"
 
 
 def scan_module(code: str, module: str, is_package: bool = False) -> ModuleScan:

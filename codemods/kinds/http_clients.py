@@ -10,11 +10,12 @@ reported as skipped. The argument goes last; the marker goes on the line ending 
     ->
     async with httpx.AsyncClient(timeout=10, event_hooks=httpx_event_hooks()) as client:  # goalgen: instrument
 
-A call written one argument per line gets the argument on a line of its own, marked there::
+A call whose ``)`` has a line of its own gets the argument on a line of its own, marked there
+(see :func:`codemods.apply.append_kwarg`)::
 
     async with httpx.AsyncClient(                    async with httpx.AsyncClient(
-        timeout=10,                          ->          timeout=10,
-    ) as client:                                         event_hooks=httpx_event_hooks(),  # goalgen: instrument
+        timeout=10, base_url=url             ->          timeout=10, base_url=url,
+    ) as client:                                         event_hooks=httpx_event_hooks()  # goalgen: instrument
                                                      ) as client:
 """
 

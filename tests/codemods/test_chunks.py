@@ -7,7 +7,8 @@ import ast
 import pytest
 from codemod_cases import actions, dedent, remove, run
 
-from codemods.chunks import chunk_text, split_chunks, split_lines
+from codemods.chunks import chunk_text, split_chunks
+from codemods.lines import split_lines
 
 SOURCES = [
     pytest.param(

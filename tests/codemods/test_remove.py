@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from codemod_cases import dedent, remove, run
 
 MIXED = dedent(
@@ -101,3 +102,44 @@ def test_remove_honours_kinds_and_keeps_lines_right() -> None:
     rest = remove(only_http.code)
     assert [(t.kind, t.line) for t in rest.targets] == [("api", 7), ("api", 12)]
     assert rest.code == code
+
+
+NESTED = dedent(
+    """
+    from botbuilder.core import ActivityHandler
+    from langgraph.graph import StateGraph
+
+
+    def build():
+        class Inner(ActivityHandler):
+            async def on_message_activity(self, turn_context):
+                return 1
+
+        def node(state):
+            return state
+
+        graph = StateGraph(dict)
+        graph.add_node("n", node)
+        return Inner, graph
+
+
+    class Outer:
+        class Bot(ActivityHandler):
+            async def on_message_activity(self, turn_context):
+                return 2
+    """
+)
+
+
+@pytest.mark.parametrize("style", ["decorator", "block"])
+def test_removal_names_nested_definitions_as_the_scan_does(style: str) -> None:
+    traced = run(NESTED, style=style)
+    added = [(t.kind, t.name) for t in traced.targets if t.action == "added"]
+    assert sorted(added) == [
+        ("bot", "Outer.Bot.on_message_activity"),
+        ("bot", "build.<locals>.Inner.on_message_activity"),
+        ("node", "build.<locals>.node"),
+    ]
+    back = remove(traced.code)
+    assert back.code == NESTED
+    assert sorted((t.kind, t.name) for t in back.targets) == sorted(added)

@@ -113,24 +113,6 @@ REWRITES = [
     ),
     pytest.param(
         """
-        import httpx
-
-        client = httpx.Client(
-            timeout=1, base_url="x",
-        )
-        """,
-        """
-        import httpx
-        from frmk.utils.tracing.http import httpx_event_hooks
-
-        client = httpx.Client(
-            timeout=1, base_url="x", event_hooks=httpx_event_hooks(),
-        )  # goalgen: instrument
-        """,
-        id="several-per-line-keep-their-line",
-    ),
-    pytest.param(
-        """
         import aiohttp
 
         if True: s = aiohttp.ClientSession(
