@@ -62,12 +62,16 @@ class GitIgnores:
         """The layers from the repository root down to the parent of ``directory``.
 
         A directory named on the command line is walked even when those rules ignore it (like a
-        named file), so then none of them apply below it.
+        named file): the rules above an ignored directory on the way down are dropped, and only
+        the ``.gitignore`` files below it count.
         """
         root = repository_root(directory)
         if root is None or root == directory:
             return ()
         layers: Layers = ()
-        for ancestor in reversed(directory.relative_to(root).parents):
-            layers = self.enter(layers, str(root / ancestor))
+        for parent in reversed(directory.relative_to(root).parents):  # ".", "a", "a/b", ...
+            path = str(root / parent)
+            if is_ignored(layers, path, is_dir=True):
+                layers = ()
+            layers = self.enter(layers, path)
         return () if is_ignored(layers, str(directory), is_dir=True) else layers

@@ -125,6 +125,22 @@ def test_named_paths_are_taken_even_when_ignored(tmp_path: Path) -> None:
     assert _found([root], root) == ["a.py"]
 
 
+def test_inside_a_named_ignored_directory_only_the_rules_below_it_count(tmp_path: Path) -> None:
+    """``goalgen instrument .demo/travel`` where the repository ignores ``.demo/``: the rules of
+    ``.demo/.gitignore`` (below the ignored directory) still apply, the ones above do not."""
+    root = _tree(
+        tmp_path / "repo",
+        {".gitignore": ".demo/\n*_gen.py\n", ".demo/.gitignore": "scratch/\n",
+         ".demo/travel/a_gen.py": "", ".demo/travel/scratch/x.py": "", ".demo/travel/app.py": ""},
+    )
+    (root / ".git").mkdir()
+    assert _found([root / ".demo" / "travel"], root) == [
+        ".demo/travel/a_gen.py",
+        ".demo/travel/app.py",
+    ]
+    assert _found([root], root) == []
+
+
 def test_ignored_paths_are_reported_once_each_and_can_be_walked(tmp_path: Path) -> None:
     root = _tree(
         tmp_path / "repo",
