@@ -1,7 +1,7 @@
 """``[tool.goalgen.instrument]`` from the target project's pyproject.toml.
 
 The nearest pyproject.toml at or above the common parent of the given paths is read. Keys:
-``style``, ``select``, ``exclude``, ``jobs``, ``cache``. Flags on the command line win. Python
+``style``, ``select``, ``exclude``, ``jobs``, ``cache``, ``gitignore``. Flags on the command line win. Python
 3.10 has no ``tomllib``: ``tomli`` is used when installed, otherwise the file is ignored with a
 warning.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from codemods.base import STYLES
 from instrument.options import OptionError
 
-KNOWN_KEYS = ("style", "select", "exclude", "jobs", "cache")
+KNOWN_KEYS = ("style", "select", "exclude", "jobs", "cache", "gitignore")
 
 
 @dataclass
@@ -104,6 +104,6 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise bad("a whole number of at least 1")
         return value
-    if not isinstance(value, bool):  # cache
+    if not isinstance(value, bool):  # cache, gitignore
         raise bad("true or false")
     return value

@@ -53,7 +53,7 @@ def run(
 
     ``progress(done, total)`` is called as files are rewritten (for a progress bar).
     """
-    found, skipped = find_python_files(paths, options.exclude, cwd)
+    found, skipped = find_python_files(paths, options.exclude, cwd, options.gitignore)
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
     results: dict[Path, FileResult] = {}
     decoded = _load(found, results)

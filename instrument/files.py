@@ -7,6 +7,8 @@ and ``--exclude`` globs skip files and whole directories. Module names follow
 pytest's rule: the package root of a file is the nearest directory above it without an
 ``__init__.py``, so ``tests/test_x.py`` in a package ``tests`` becomes ``tests.test_x``.
 ``--exclude`` globs match paths relative to the given PATH or to the working directory.
+Paths the project's ``.gitignore`` files ignore are skipped too (see ``instrument.gitignore``),
+unless ``gitignore=False``; a file named explicitly is always taken, ignored or not.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from instrument.gitignore import GitIgnores, Layers, is_ignored
 
 SKIP_DIRS: frozenset[str] = frozenset(
     {
@@ -107,13 +111,17 @@ def module_name(path: Path) -> str:
 
 
 def find_python_files(
-    paths: Sequence[Path], exclude: Sequence[str] = (), cwd: Path | None = None
+    paths: Sequence[Path],
+    exclude: Sequence[str] = (),
+    cwd: Path | None = None,
+    gitignore: bool = True,
 ) -> tuple[list[FoundFile], list[SkippedPath]]:
     """Walk ``paths`` (files or directories) and return the ``*.py`` files to process, in a
     stable order, plus the paths skipped for a reason worth telling the user."""
     cwd = (cwd or Path.cwd()).resolve()
     found: dict[Path, FoundFile] = {}
     skipped: list[SkippedPath] = []
+    ignores = GitIgnores() if gitignore else None
     for given in paths:
         given_abs = (cwd / given).absolute()
         if given_abs.is_file() or not given_abs.exists():
@@ -122,23 +130,31 @@ def find_python_files(
                 found[real] = FoundFile(real, _display(given_abs, cwd), module_name(given_abs))
             continue
         root = given_abs.resolve()
-        for file_path in _walk(root, exclude, skipped, cwd):
+        for file_path in _walk(root, exclude, skipped, cwd, ignores):
             real = file_path.resolve()
             if real not in found:
                 found[real] = FoundFile(real, _display(file_path, cwd), module_name(file_path))
     return sorted(found.values(), key=lambda f: f.display), skipped
 
 
-def _walk(root: Path, exclude: Sequence[str], skipped: list[SkippedPath], cwd: Path):
+def _walk(
+    root: Path,
+    exclude: Sequence[str],
+    skipped: list[SkippedPath],
+    cwd: Path,
+    ignores: GitIgnores | None,
+):
     """Yield ``*.py`` files under ``root`` (a resolved directory), depth first, sorted."""
-    stack = [root]
+    stack: list[tuple[Path, Layers]] = [(root, ignores.above(root) if ignores else ())]
     while stack:
-        directory = stack.pop()
+        directory, layers = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             skipped.append(SkippedPath(_display(directory, cwd), f"unreadable: {exc.strerror}"))
             continue
+        if ignores is not None:
+            layers = ignores.enter(layers, str(directory))
         subdirs: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
@@ -160,10 +176,16 @@ def _walk(root: Path, exclude: Sequence[str], skipped: list[SkippedPath], cwd: P
                 if _excluded(relative, path, cwd, exclude):
                     skipped.append(SkippedPath(_display(path, cwd) + "/", "excluded"))
                     continue
+                if layers and is_ignored(layers, entry.path, is_dir=True):
+                    skipped.append(SkippedPath(_display(path, cwd) + "/", "gitignored"))
+                    continue
                 subdirs.append(path)
             elif entry.name.endswith(".py") and entry.is_file():  # not a FIFO, socket, ...
                 if _excluded(relative, path, cwd, exclude):
                     skipped.append(SkippedPath(_display(path, cwd), "excluded"))
                     continue
+                if layers and is_ignored(layers, entry.path, is_dir=False):
+                    skipped.append(SkippedPath(_display(path, cwd), "gitignored"))
+                    continue
                 yield path
-        stack.extend(reversed(subdirs))
+        stack.extend((subdir, layers) for subdir in reversed(subdirs))

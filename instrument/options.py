@@ -38,6 +38,7 @@ class Options:
     exclude: tuple[str, ...] = ()
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     use_cache: bool = True
+    gitignore: bool = True  # skip what the project's .gitignore files ignore
     diff: bool = False  # build a patch per changed file (--dry-run, also with --check)
 
     def __post_init__(self) -> None:

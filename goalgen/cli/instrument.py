@@ -54,6 +54,7 @@ from instrument.report import Report
     help="Worker processes (default: CPU count).",
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the cache.")
+@click.option("--no-gitignore", is_flag=True, help="Also walk paths .gitignore files ignore.")
 @click.option(
     "--format",
     "output_format",
@@ -72,18 +73,19 @@ def instrument(
     exclude: tuple[str, ...],
     jobs: int | None,
     no_cache: bool,
+    no_gitignore: bool,
     output_format: str,
     color: bool | None,
 ) -> None:
     """Add tracing to bot handlers, API routes, agents, graph nodes and mapper calls.
 
     Settings may also come from [tool.goalgen.instrument] in the project's pyproject.toml
-    (style, select, exclude, jobs, cache); flags win. Exit status: 0 done or nothing to do,
+    (style, select, exclude, jobs, cache, gitignore); flags win. Exit status: 0 done or nothing to do,
     1 --check found work, 2 usage error, 123 some file could not be processed.
     """
     terminal.configure(color)
     options = _resolve_options(
-        paths, dry_run, check, remove, style, select, exclude, jobs, no_cache
+        paths, dry_run, check, remove, style, select, exclude, jobs, no_cache, no_gitignore
     )
     try:
         report = _run_with_progress(list(paths), options)
@@ -110,7 +112,7 @@ def _run_with_progress(paths: list[Path], options: Options) -> Report:
 
 
 def _resolve_options(
-    paths, dry_run, check, remove, style, select, exclude, jobs, no_cache
+    paths, dry_run, check, remove, style, select, exclude, jobs, no_cache, no_gitignore
 ) -> Options:
     """Merge flags over pyproject settings; a bad value is a usage error (exit 2)."""
     try:
@@ -133,6 +135,7 @@ def _resolve_options(
             exclude=split_globs(exclude or values.get("exclude", [])),
             jobs=jobs or values.get("jobs") or os.cpu_count() or 1,
             use_cache=not no_cache and values.get("cache", True),
+            gitignore=not no_gitignore and values.get("gitignore", True),
             diff=dry_run,
         )
     except OptionError as exc:

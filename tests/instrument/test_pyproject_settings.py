@@ -20,7 +20,7 @@ def test_settings_come_from_the_nearest_pyproject_above_the_paths(tmp_path: Path
     root = _project(
         tmp_path,
         '[tool.goalgen.instrument]\nstyle = "block"\nselect = ["node", "api"]\n'
-        'exclude = "tests/*"\njobs = 3\ncache = false\n',
+        'exclude = "tests/*"\njobs = 3\ncache = false\ngitignore = false\n',
     )
     settings = load_settings([root / "src" / "pkg", root / "src"])
     assert settings.path == root / "pyproject.toml"
@@ -30,6 +30,7 @@ def test_settings_come_from_the_nearest_pyproject_above_the_paths(tmp_path: Path
         "exclude": ["tests/*"],
         "jobs": 3,
         "cache": False,
+        "gitignore": False,
     }
     assert settings.warnings == []
 
@@ -59,6 +60,7 @@ def test_no_pyproject_means_no_settings(tmp_path: Path) -> None:
         ('jobs = "many"', "jobs must be a whole number of at least 1"),
         ("jobs = 0", "jobs must be a whole number of at least 1"),
         ('cache = "yes"', "cache must be true or false"),
+        ('gitignore = "no"', "gitignore must be true or false"),
     ],
 )
 def test_bad_values_are_one_line_errors(tmp_path: Path, section: str, message: str) -> None:

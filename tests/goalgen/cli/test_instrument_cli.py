@@ -174,6 +174,23 @@ def test_pyproject_settings_apply_and_flags_win(project: Path) -> None:
     assert "Traceback" not in bad.stderr
 
 
+def test_gitignored_paths_are_counted_and_no_gitignore_walks_them(project: Path) -> None:
+    (project / ".git").mkdir()
+    (project / ".gitignore").write_text("app/api.py\napp/legacy.py\n")
+    result = invoke(".", "--check", "--no-color")
+    assert result.exit_code == 1
+    listed = result.stdout.splitlines()
+    assert not any(line.startswith(("app/api.py", "app/legacy.py")) for line in listed)
+    assert "2 paths skipped (gitignored)" in result.stderr
+    named = invoke("app/api.py", "--check")  # a file named on the command line is always taken
+    assert "app/api.py:7 api read_item" in named.stdout.splitlines()
+    walked = invoke(".", "--check", "--no-gitignore")
+    assert "app/api.py:7 api read_item" in walked.stdout.splitlines()
+    assert "gitignored" not in walked.stderr
+    (project / "pyproject.toml").write_text("[tool.goalgen.instrument]\ngitignore = false\n")
+    assert invoke(".", "--check").stdout == walked.stdout
+
+
 def test_color_flags(project: Path) -> None:
     write_project(project, files={"app/broken.py": b"def f(:\n"})
     assert "\x1b[" in invoke("app", "--check", "--color").stderr
