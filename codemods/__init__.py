@@ -35,7 +35,14 @@ from __future__ import annotations
 
 from codemods import registry
 from codemods.base import MARKER, STYLES, Rewrite, Target, UnparsableSource
-from codemods.index import ModuleSummary, ProjectIndex, build_index, summarize_source
+from codemods.index import (
+    ModuleSummary,
+    ProjectIndex,
+    build_index,
+    scan_source,
+    summarize,
+    summarize_source,
+)
 from codemods.rewrite import rewrite
 
 # Kind names, in the order reports list them.
@@ -51,5 +58,6 @@ def prefilter(code: str, index: ProjectIndex | None = None) -> bool:
 
 __all__ = [
     "KINDS", "MARKER", "STYLES", "ModuleSummary", "ProjectIndex", "Rewrite", "Target",
-    "UnparsableSource", "build_index", "prefilter", "registry", "rewrite", "summarize_source",
+    "UnparsableSource", "build_index", "prefilter", "registry", "rewrite", "scan_source",
+    "summarize", "summarize_source",
 ]  # fmt: skip

@@ -184,7 +184,8 @@ class ProjectIndex:
         """This index with ``module``'s summary replaced (a copy; the original is untouched)."""
         if self.modules.get(module) == summary:
             return self
-        return ProjectIndex({**self.modules, module: summary})
+        # The copy shares the reading stack, so what it is asked is still recorded.
+        return ProjectIndex({**self.modules, module: summary}, _reading=self._reading)
 
 
 def is_package_name(module: str, modules: Mapping[str, object]) -> bool:
@@ -192,10 +193,15 @@ def is_package_name(module: str, modules: Mapping[str, object]) -> bool:
     return any(name.startswith(prefix) for name in modules)
 
 
+def scan_source(code: str, module: str, is_package: bool) -> ModuleScan:
+    """Scan a module's source (a BOM is skipped); raises SyntaxError when it does not parse."""
+    return scan_module(code.removeprefix("\ufeff"), module, is_package)
+
+
 def summarize_source(code: str, module: str, is_package: bool) -> ModuleSummary | None:
     """The summary of one module's source, or None when ``ast`` cannot parse it."""
     try:
-        scan = scan_module(code.removeprefix("\ufeff"), module, is_package)
+        scan = scan_source(code, module, is_package)
     except (SyntaxError, ValueError, RecursionError):
         return None
     return summarize(scan, is_package)

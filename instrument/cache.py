@@ -1,10 +1,18 @@
-"""Remember files that need no change, so the next run skips their LibCST rewrite.
+"""What the last runs learned about each file, so the next run reads, parses and plans only
+what changed.
 
-One rule keeps it correct: an entry says "this file, with this (mtime, size, sha256), needed no
-change under these options and this project-index fingerprint". The cache file name is a hash of
-the tool version, the options that shape the output, and the index fingerprint, so any change to
-those starts a fresh cache. Files live under ``$GOALGEN_CACHE_DIR`` or ``~/.cache/goalgen`` and
-are written atomically. A broken or unreadable cache is treated as empty, never as an error.
+Per file (by absolute path) an :class:`Entry` keeps the file's ``(mtime_ns, size, sha256)``, its
+module name, the project-index summary of that content (or why it could not be parsed), and per
+set of options a :class:`Result`: whether the file would change, the targets found, and the
+dependencies the answer read from the index (``m:<module>`` -> that module's summary
+fingerprint, ``k:<kind>`` -> the fingerprint of every module's facts of that kind, ``names``
+-> the prefilter's names). A result is reused only while every dependency still has the same
+fingerprint, so an edit in one file re-checks only the files whose answers read it.
+
+Before hashing, a stat shortcut: a file whose mtime and size are as recorded is not even
+read. One cache file per tool version (its codemods' source included) lives under
+``$GOALGEN_CACHE_DIR`` or ``~/.cache/goalgen``; it is a pickle (as black's), written atomically.
+A broken or unreadable cache is treated as empty, never as an error.
 """
 
 from __future__ import annotations
@@ -13,13 +21,16 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import tempfile
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "GOALGEN_CACHE_DIR"
-KEEP = 32  # cache files kept in the directory (one per options + index fingerprint)
+KEEP = 8  # cache files kept in the directory (one per tool version)
+KEEP_RESULTS = 4  # results kept per file (one per set of options)
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -30,44 +41,29 @@ def cache_dir() -> Path:
     return Path(base) / "goalgen"
 
 
-def _canonical(value: Any, ignore: tuple[str, ...] = ()) -> Any:
-    """A JSON-able form of ``value`` that is the same in every process (sets sorted etc.).
-
-    Strings starting with one of the ``ignore`` prefixes (as dict values or set/list items)
-    are left out, with their dict keys.
-    """
-
-    def keep(item: Any) -> bool:
-        return not (ignore and isinstance(item, str) and item.startswith(ignore))
-
+def _canonical(value: Any) -> Any:
+    """A JSON-able form of ``value`` that is the same in every process (sets sorted etc.)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {  # private and compare=False fields are lazily filled caches, not facts
-            f.name: _canonical(getattr(value, f.name), ignore)
+            f.name: _canonical(getattr(value, f.name))
             for f in dataclasses.fields(value)
             if f.compare and not f.name.startswith("_")
         }
     if isinstance(value, dict):
-        items = [
-            (json.dumps(_canonical(k, ignore), sort_keys=True), _canonical(v, ignore))
-            for k, v in value.items()
-            if keep(v)
-        ]
+        items = [(json.dumps(_canonical(k), sort_keys=True), _canonical(v)) for k, v in value.items()]
         return sorted(items)
     if isinstance(value, (set, frozenset)):
-        return sorted(json.dumps(_canonical(v, ignore), sort_keys=True) for v in value if keep(v))
+        return sorted(json.dumps(_canonical(v), sort_keys=True) for v in value)
     if isinstance(value, (list, tuple)):
-        return [_canonical(v, ignore) for v in value if keep(v)]
+        return [_canonical(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
-    if hasattr(value, "__dict__"):
-        return [type(value).__qualname__, _canonical(vars(value), ignore)]
     return repr(value)
 
 
-def fingerprint(*parts: Any, ignore: tuple[str, ...] = ()) -> str:
-    """A stable hex digest of any mix of strings, dataclasses and containers (see
-    ``_canonical`` for ``ignore``)."""
-    text = json.dumps(_canonical(list(parts), ignore), sort_keys=True, default=repr)
+def fingerprint(*parts: Any) -> str:
+    """A stable hex digest of any mix of strings, dataclasses and containers."""
+    text = json.dumps(_canonical(list(parts)), sort_keys=True, default=repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -75,48 +71,89 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class Cache:
-    """``{absolute path: [mtime_ns, size, sha256]}`` for files known to need no change."""
+@dataclass
+class Result:
+    """A file's answer under one set of options, and what it read to get there."""
 
-    def __init__(self, key: str, directory: Path | None = None) -> None:
-        self.path = (directory or cache_dir()) / f"instrument-{key[:32]}.json"
-        self.entries: dict[str, list[Any]] = {}
+    changes: bool
+    targets: list[Any]  # codemods.Target
+    deps: dict[str, str]
+
+
+@dataclass
+class Entry:
+    """What is known about one file's content."""
+
+    mtime_ns: int
+    size: int
+    sha: str
+    module: str
+    is_package: bool
+    summary: Any  # codemods.ModuleSummary, or None when the file could not be processed
+    summary_fp: str = ""
+    error: str = ""  # why it could not be processed (decoding, syntax)
+    results: dict[str, Result] = field(default_factory=dict)
+
+    def result(self, options_key: str) -> Result | None:
+        return self.results.get(options_key)
+
+    def keep(self, options_key: str, result: Result) -> None:
+        self.results.pop(options_key, None)
+        self.results[options_key] = result
+        while len(self.results) > KEEP_RESULTS:
+            self.results.pop(next(iter(self.results)))
+
+
+class Cache:
+    """``{absolute path: Entry}``, loaded at the start of a run and saved at its end."""
+
+    def __init__(self, version: str, directory: Path | None = None) -> None:
+        self.path = (directory or cache_dir()) / f"instrument-{version[:24]}.pickle"
+        self.entries: dict[str, Entry] = {}
         self._dirty = False
 
     @classmethod
-    def load(cls, key: str, directory: Path | None = None) -> Cache:
-        cache = cls(key, directory)
+    def load(cls, version: str, directory: Path | None = None) -> Cache:
+        cache = cls(version, directory)
         try:
-            data = json.loads(cache.path.read_text("utf-8"))
-            if isinstance(data, dict):
-                cache.entries = {
-                    k: v for k, v in data.items() if isinstance(v, list) and len(v) == 3
-                }
-        except (OSError, ValueError):
+            with cache.path.open("rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                entries = data.get("entries")
+                if isinstance(entries, dict):
+                    cache.entries = entries
+        except Exception:  # noqa: BLE001 - any unreadable cache is an empty one
             pass
         return cache
 
-    def is_unchanged(self, path: Path, data: bytes) -> bool:
-        """True when ``path`` (holding ``data``) is recorded as needing no change."""
+    def lookup(self, path: Path, stat: os.stat_result | None, data: bytes | None) -> Entry | None:
+        """The entry for ``path`` if it still describes the file: same mtime and size (then
+        ``data`` may be None: the file was not read), or same size and content hash."""
         entry = self.entries.get(str(path))
-        if entry is None or len(data) != entry[1]:
-            return False
-        # The content is in memory already and hashing it costs far less than a rewrite, so
-        # the hash decides; mtime alone would miss an edit within the clock's resolution.
-        return file_hash(data) == entry[2]
+        if entry is None:
+            return None
+        if stat is not None and (stat.st_mtime_ns, stat.st_size) == (entry.mtime_ns, entry.size):
+            return entry
+        if data is not None and len(data) == entry.size and file_hash(data) == entry.sha:
+            if stat is not None:  # touched, not changed: take the new mtime
+                entry.mtime_ns = stat.st_mtime_ns
+                self._dirty = True
+            return entry
+        return None
 
-    def mark_unchanged(self, paths: Iterable[Path]) -> None:
-        for path in paths:
-            try:
-                st = path.stat()
-                digest = file_hash(path.read_bytes())
-            except OSError:
-                continue
-            self.entries[str(path)] = [st.st_mtime_ns, st.st_size, digest]
-            self._dirty = True
+    def store(self, path: Path, entry: Entry) -> None:
+        self.entries[str(path)] = entry
+        self._dirty = True
 
-    def forget(self, path: Path) -> None:
-        if self.entries.pop(str(path), None) is not None:
+    def touch(self) -> None:
+        """Note that an entry was changed in place (a result added)."""
+        self._dirty = True
+
+    def forget_missing(self, seen: set[str], under: list[Path]) -> None:
+        """Drop entries of files under the walked roots that no longer exist."""
+        roots = tuple(str(p) + os.sep for p in under)
+        for key in [k for k in self.entries if k.startswith(roots) and k not in seen]:
+            del self.entries[key]
             self._dirty = True
 
     def save(self) -> None:
@@ -126,8 +163,12 @@ class Cache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".instrument-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.entries, handle)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(
+                    {"format": FORMAT, "entries": self.entries},
+                    handle,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
             os.replace(tmp, self.path)
         except OSError:
             return
@@ -135,10 +176,10 @@ class Cache:
         self._prune()
 
     def _prune(self) -> None:
-        """Keep the newest ``KEEP`` cache files: every index change starts a new one."""
+        """Keep the newest ``KEEP`` cache files: every tool version starts a new one."""
         try:
             files = sorted(
-                self.path.parent.glob("instrument-*.json"),
+                self.path.parent.glob("instrument-*"),
                 key=lambda p: p.stat().st_mtime,
                 reverse=True,
             )

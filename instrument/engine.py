@@ -1,20 +1,26 @@
-"""The ``instrument`` pipeline: read all files, build one project index, prefilter, rewrite,
+"""The ``instrument`` pipeline: summarise every file into one project index, decide each file,
 then diff, check or write -- and return one ``Report``.
 
-Every file is decoded and syntax-checked up front (files the index could not parse are parsed
-again to name the error), so a broken file is reported (exit 123) even when nothing in it would
-be rewritten, while every other file is still processed.
+1. Every file is summarised for the index: from the cache when its mtime and size (or its
+   hash) are as recorded, else read, decoded and scanned with ``ast``. A file that cannot be
+   decoded or parsed is reported (exit 123) and left untouched; every other file goes on.
+2. Every file is decided: from the cache when its answer's dependencies are unchanged, else by
+   the codemods' plan. ``--check`` (and ``--format json|github``) stop there: LibCST runs only
+   to write or to print a diff.
+3. Changed files are written atomically or diffed; the cache learns the new content's answer,
+   so the run after a write is answered without reading those files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import codemods
-from instrument.cache import Cache, file_hash, fingerprint
+from instrument.cache import Cache, Entry, Result, file_hash, fingerprint
 from instrument.diff import unified_diff
 from instrument.files import FoundFile, find_python_files
 from instrument.options import Mode, Options
@@ -28,18 +34,29 @@ from instrument.source import (
     encode,
     read_bytes,
 )
-from instrument.transform import Outcome, make_prefilter, transform
+from instrument.transform import NAMES_DEP, Outcome, transform
 
+# Below this many files to rewrite, worker processes cost more than they save (a pool starts in
+# ~0.1 s and each worker unpickles the index; LibCST rewrites ~50-100 files/s per core).
+# Deciding alone (--check) is always serial: it is cheaper than shipping the index.
 PARALLEL_MIN_FILES = 20
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass
-class _Loaded:
+class _File:
+    """One file on its way through the run."""
+
     found: FoundFile
-    source: DecodedSource
     module: str
+    is_package: bool = False
+    stat: os.stat_result | None = None
+    raw: bytes | None = None  # None until read (a cache hit by stat never reads it)
+    source: DecodedSource | None = None
+    entry: Entry | None = None
+    error: str = ""
+    scan: Any = None  # the module scan, kept for the plan when it was made this run
 
 
 def run(
@@ -51,147 +68,255 @@ def run(
 ) -> Report:
     """Instrument (or, with ``options.remove``, un-instrument) the Python files under ``paths``.
 
-    ``progress(done, total)`` is called as files are rewritten (for a progress bar).
+    ``progress(done, total)`` is called as files are decided or rewritten (a progress bar).
     """
     found, skipped = find_python_files(paths, options.exclude, cwd, options.gitignore)
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
-    results: dict[Path, FileResult] = {}
-    decoded = _load(found, results)
-    index = codemods.build_index({item.module: item.source.text for item in decoded})
-    loaded = _parsable(decoded, index, results)
-    keep = make_prefilter(index)
-    cache = _open_cache(index, options, cache_directory)
+    cache = Cache.load(_tool_version(), cache_directory) if options.use_cache else None
+    files = _files(found)
+    for item in files:
+        _summarize(item, cache)
+    index = codemods.ProjectIndex(
+        {f.module: f.entry.summary for f in files if f.entry and f.entry.summary is not None}
+    )
+    prints = _Fingerprints(index, {f.module: f.entry.summary_fp for f in files if f.entry})
+    key = fingerprint(*options.cache_key_parts())
+    apply = options.mode is Mode.WRITE or options.diff
 
-    todo: list[_Loaded] = []
-    for item in loaded:
-        if not keep(item.source.text):
-            results[item.found.path] = FileResult(item.found.display, UNCHANGED)
-        elif cache is not None and cache.is_unchanged(item.found.path, item.source.raw):
-            results[item.found.path] = FileResult(item.found.display, UNCHANGED, cached=True)
+    results: dict[Path, FileResult] = {}
+    todo: list[_File] = []
+    for item in files:
+        answer = item.entry.result(key) if item.entry else None
+        if item.error:
+            results[item.found.path] = FileResult(item.found.display, FAILED, reason=item.error)
+        elif answer is not None and prints.same(answer.deps) and not (apply and answer.changes):
+            status = CHANGED if answer.changes else UNCHANGED
+            results[item.found.path] = FileResult(
+                item.found.display, status, list(answer.targets), cached=True
+            )
         else:
             todo.append(item)
 
-    outcomes = _transform_all(todo, index, options, progress or _no_progress)
-    unchanged_paths: list[Path] = []
+    outcomes = _decide_all(todo, index, options, apply, progress or _no_progress)
     for item, outcome in zip(todo, outcomes, strict=True):
-        result = _finish(item, outcome, options)
-        results[item.found.path] = result
-        if result.status == UNCHANGED or (result.status == CHANGED and options.writes):
-            unchanged_paths.append(item.found.path)
-        elif cache is not None:
-            cache.forget(item.found.path)
+        results[item.found.path] = _finish(item, outcome, options)
+        if cache is not None:
+            _learn(cache, item, outcome, options, key, prints)
 
     if cache is not None:
-        cache.mark_unchanged(unchanged_paths)
+        cache.forget_missing({str(f.found.path) for f in files}, _walked_roots(paths, cwd))
         cache.save()
-    report.files = [results[f.path] for f in found]
+    report.files = [results[f.found.path] for f in files]
     return report
 
 
-def _load(found: Sequence[FoundFile], results: dict[Path, FileResult]) -> list[_Loaded]:
-    """Read and decode every file; failures go straight into ``results``."""
-    loaded: list[_Loaded] = []
-    modules: set[str] = set()
+# -- 1. summaries -------------------------------------------------------------------------
+def _files(found: Sequence[FoundFile]) -> list[_File]:
+    """Unique module names (a path-derived one when two files claim a name), and which
+    modules are packages (others live under them)."""
+    files: list[_File] = []
+    taken: set[str] = set()
     for item in found:
+        name = item.module
+        if name in taken:
+            base = item.display.removesuffix(".py").replace("/", ".").lstrip(".")
+            name, n = base, 1
+            while name in taken:
+                n += 1
+                name = f"{base}_{n}"
+        taken.add(name)
+        files.append(_File(item, name))
+    parents = {m.rpartition(".")[0] for m in taken}
+    for item in files:
+        item.is_package = item.module in parents
+    return files
+
+
+def _summarize(item: _File, cache: Cache | None) -> None:
+    """Give ``item`` a current cache entry (its summary, or the reason it cannot be read)."""
+    path = item.found.path
+    try:
+        item.stat = os.stat(path)
+    except OSError as exc:
+        item.error = f"unreadable: {exc.strerror or exc}"
+        return
+    entry = cache.lookup(path, item.stat, None) if cache is not None else None
+    if entry is None:
         try:
-            source = decode(read_bytes(item.path))
+            item.raw = read_bytes(path)
         except SourceError as exc:
-            results[item.path] = FileResult(item.display, FAILED, reason=str(exc))
-            continue
-        loaded.append(_Loaded(item, source, _unique_module(item, modules)))
-    return loaded
+            item.error = str(exc)
+            return
+        entry = cache.lookup(path, item.stat, item.raw) if cache is not None else None
+    if entry is not None and (entry.module, entry.is_package) == (item.module, item.is_package):
+        item.entry, item.error = entry, entry.error
+        return
+    item.entry = _new_entry(item)
+    item.error = item.entry.error
+    if cache is not None:
+        cache.store(path, item.entry)
 
 
-def _parsable(
-    loaded: Sequence[_Loaded], index: Any, results: dict[Path, FileResult]
-) -> list[_Loaded]:
-    """The files that are valid Python; the others go into ``results`` with the reason.
+def _new_entry(item: _File) -> Entry:
+    assert item.raw is not None and item.stat is not None
+    entry = Entry(
+        item.stat.st_mtime_ns, item.stat.st_size, file_hash(item.raw), item.module,
+        item.is_package, None,
+    )  # fmt: skip
+    try:
+        item.source = decode(item.raw)
+        item.scan = codemods.scan_source(item.source.text, item.module, item.is_package)
+    except SourceError as exc:
+        entry.error = str(exc)
+        return entry
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        entry.error = _syntax_reason(item, exc)
+        return entry
+    entry.summary = codemods.summarize(item.scan, item.is_package)
+    entry.summary_fp = fingerprint(entry.summary)
+    return entry
 
-    The index leaves out exactly the modules ``ast`` cannot parse, so only those (or all
-    files, if the index does not say) are parsed again here to name the error.
-    """
-    indexed = getattr(index, "modules", None)
-    kept: list[_Loaded] = []
-    for item in loaded:
-        if not isinstance(indexed, Mapping) or item.module not in indexed:
-            try:
-                check_syntax(item.source.text, item.found.display)
-            except SourceError as exc:
-                results[item.found.path] = FileResult(item.found.display, FAILED, reason=str(exc))
-                continue
-        kept.append(item)
-    return kept
+
+def _syntax_reason(item: _File, exc: BaseException) -> str:
+    assert item.source is not None
+    try:
+        check_syntax(item.source.text, item.found.display)
+    except SourceError as named:
+        return str(named)
+    return f"cannot parse: {type(exc).__name__}: {exc}"
 
 
-def _unique_module(item: FoundFile, taken: set[str]) -> str:
-    """The file's module name, or a path-derived one when two files claim the same name."""
-    name = item.module
-    if name in taken:
-        base = item.display.removesuffix(".py").replace("/", ".").lstrip(".")
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}_{n}"
-    taken.add(name)
-    return name
+class _Fingerprints:
+    """The current fingerprint of each dependency a cached answer may have read."""
+
+    def __init__(self, index: Any, summaries: dict[str, str]) -> None:
+        self.index = index
+        self.summaries = summaries
+        self.memo: dict[str, str] = {}
+
+    def of(self, deps: Sequence[str] | frozenset[str]) -> dict[str, str]:
+        return {dep: self.get(dep) for dep in deps}
+
+    def same(self, recorded: dict[str, str]) -> bool:
+        return all(self.get(dep) == value for dep, value in recorded.items())
+
+    def get(self, dep: str) -> str:
+        if dep.startswith("m:"):
+            return self.summaries.get(dep[2:], "-") if dep[2:] in self.index.modules else "-"
+        value = self.memo.get(dep)
+        if value is None:
+            if dep.startswith("k:"):  # that kind's facts only: a new function elsewhere is not one
+                value = fingerprint(sorted(self.index.facts(dep[2:]), key=lambda mf: mf[0]))
+            elif dep == NAMES_DEP:
+                value = fingerprint(sorted(self.index.relevant_names()))
+            else:
+                value = "?"  # unknown: never matches a recorded value twice
+            self.memo[dep] = value
+        return value
+
+
+# -- 2. deciding ---------------------------------------------------------------------------
+def _read(item: _File) -> DecodedSource:
+    """The file's text, read now if the cache let the summary step skip it."""
+    if item.source is None:
+        item.raw = item.raw if item.raw is not None else read_bytes(item.found.path)
+        item.source = decode(item.raw)
+    return item.source
+
+
+def _decide_all(
+    todo: Sequence[_File], index: Any, options: Options, apply: bool, progress: Progress
+) -> list[Outcome]:
+    outcomes: list[Outcome | None] = [None] * len(todo)
+    jobs: list[tuple[int, str, str]] = []
+    for i, item in enumerate(todo):
+        try:
+            jobs.append((i, _read(item).text, item.module))
+        except SourceError as exc:  # changed since the summary step
+            outcomes[i] = Outcome(None, error=str(exc))
+    workers = min(options.jobs, len(jobs))
+    if apply and len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
+        from instrument.concurrency import transform_parallel
+
+        done = transform_parallel([(t, m) for _, t, m in jobs], index, options, workers, progress)
+        for (i, _, _), outcome in zip(jobs, done, strict=True):
+            outcomes[i] = outcome
+    else:
+        for n, (i, text, module) in enumerate(jobs, 1):
+            outcomes[i] = transform(text, module, index, options, apply, todo[i].scan)
+            todo[i].scan = None  # the tree is large; nothing needs it after its plan
+            progress(n, len(jobs))
+    return [o if o is not None else Outcome(None, error="not processed") for o in outcomes]
+
+
+# -- 3. writing, diffing, remembering -----------------------------------------------------------
+def _finish(item: _File, outcome: Outcome, options: Options) -> FileResult:
+    """Turn one decision into a result: diff it, check it, or write it."""
+    display = item.found.display
+    if outcome.new_text is None:
+        return FileResult(display, FAILED, outcome.targets, reason=outcome.error)
+    if not outcome.changes:
+        return FileResult(display, UNCHANGED, outcome.targets)
+    source = _read(item)
+    if outcome.new_text == source.text:  # decided only (--check): it would change
+        return FileResult(display, CHANGED, outcome.targets)
+    try:
+        new_bytes = encode(outcome.new_text, source.encoding)
+        if options.mode is Mode.WRITE:
+            atomic_write(item.found.path, new_bytes, expected=source.raw)
+            item.raw = new_bytes
+    except SourceError as exc:
+        return FileResult(display, FAILED, outcome.targets, reason=str(exc))
+    diff = unified_diff(source.raw, new_bytes, display) if options.diff else b""
+    return FileResult(display, CHANGED, outcome.targets, diff=diff)
+
+
+def _learn(
+    cache: Cache, item: _File, outcome: Outcome, options: Options, key: str, prints: _Fingerprints
+) -> None:
+    """Keep the answer for the content decided; after a write, for the content written."""
+    entry = item.entry
+    if entry is None or outcome.new_text is None:
+        return
+    written = options.mode is Mode.WRITE and outcome.changes and item.raw is not None
+    if not written:
+        entry.keep(key, Result(outcome.changes, outcome.targets, prints.of(outcome.deps)))
+        cache.touch()
+        return
+    if outcome.after is None or item.raw is None:
+        return
+    summary, targets, deps = outcome.after
+    try:
+        stat = os.stat(item.found.path)
+    except OSError:
+        return
+    new = Entry(
+        stat.st_mtime_ns, stat.st_size, file_hash(item.raw), item.module, item.is_package,
+        summary, fingerprint(summary),
+    )  # fmt: skip
+    if not options.remove:
+        new.keep(key, Result(False, targets, prints.of(deps)))
+    cache.store(item.found.path, new)
+
+
+def _walked_roots(paths: Sequence[Path], cwd: Path | None) -> list[Path]:
+    base = cwd or Path.cwd()
+    return [(base / p).resolve() for p in paths if (base / p).is_dir()]
 
 
 def _tool_version() -> str:
-    """The installed version plus a hash of the codemods' own source files, so an edited
-    codemod (same version number during development) never reuses an old cache."""
+    """The installed version plus a hash of the codemods' and engine's own source files, so
+    an edited codemod (same version number during development) never reuses an old cache."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         installed = version("goalgen")
     except PackageNotFoundError:
         installed = "unknown"
-    package_dir = Path(codemods.__file__).parent
-    sources = sorted(package_dir.rglob("*.py"))
+    here = Path(__file__).parent
+    sources = sorted([*Path(codemods.__file__).parent.rglob("*.py"), *here.glob("*.py")])
     return fingerprint(installed, *(file_hash(p.read_bytes()) for p in sources))
-
-
-def _open_cache(index: Any, options: Options, directory: Path | None) -> Cache | None:
-    if not options.use_cache:
-        return None
-    # Imports of the tracing runtime are what instrumenting adds to the index; leaving them out
-    # keeps the key the same before and after a write, so written files are cache hits next time.
-    runtime = tuple(sorted(set(codemods.registry.runtime_names().values())))
-    key = fingerprint(_tool_version(), *options.cache_key_parts(), index, ignore=runtime)
-    return Cache.load(key, directory)
 
 
 def _no_progress(done: int, total: int) -> None:
     return None
-
-
-def _transform_all(
-    todo: Sequence[_Loaded], index: Any, options: Options, progress: Progress
-) -> list[Outcome]:
-    jobs = [(item.source.text, item.module, item.found.display) for item in todo]
-    workers = min(options.jobs, len(jobs))
-    if len(jobs) > PARALLEL_MIN_FILES and workers > 1:
-        from instrument.concurrency import transform_parallel
-
-        return transform_parallel(jobs, index, options, workers, progress)
-    outcomes: list[Outcome] = []
-    for text, module, display in jobs:
-        outcomes.append(transform(text, module, display, index, options))
-        progress(len(outcomes), len(jobs))
-    return outcomes
-
-
-def _finish(item: _Loaded, outcome: Outcome, options: Options) -> FileResult:
-    """Turn one rewrite into a result: diff it, check it, or write it."""
-    display = item.found.display
-    if outcome.new_text is None:
-        return FileResult(display, FAILED, outcome.targets, reason=outcome.error)
-    if outcome.new_text == item.source.text:
-        return FileResult(display, UNCHANGED, outcome.targets)
-    try:
-        new_bytes = encode(outcome.new_text, item.source.encoding)
-        if options.mode is Mode.WRITE:
-            atomic_write(item.found.path, new_bytes, expected=item.source.raw)
-    except SourceError as exc:
-        return FileResult(display, FAILED, outcome.targets, reason=str(exc))
-    diff = unified_diff(item.source.raw, new_bytes, display) if options.diff else b""
-    return FileResult(display, CHANGED, outcome.targets, diff=diff)
