@@ -23,6 +23,7 @@ import libcst as cst
 
 from codemods.base import RUNTIME_NAMES
 from codemods.imports import cst_dotted_name
+from codemods.syntax import parse
 
 RUNTIME_MODULES = frozenset(RUNTIME_NAMES.values())
 
@@ -414,5 +415,5 @@ def remove_runtime_imports(module: cst.Module, names: Iterable[str]) -> cst.Modu
 
 def used_names(code: str) -> set[str]:
     """Names read anywhere in ``code`` (ast, cheap), to decide whether an import is unused."""
-    tree = ast.parse(code)
+    tree = parse(code)
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}

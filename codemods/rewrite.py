@@ -32,6 +32,7 @@ from codemods.plan import REGISTRY, Context, Plan
 from codemods.project_index import ProjectIndex, summarize
 from codemods.remove import remove_tracing
 from codemods.scan import ModuleScan, scan_module
+from codemods.syntax import parse
 
 BOM = "\ufeff"
 # LibCST does not give back a file with lone-\r line endings unchanged, so such files are refused.
@@ -144,6 +145,6 @@ def _refuse_lone_cr(source: str) -> None:
 
 def _ast_parse(source: str) -> ast.Module:
     try:
-        return ast.parse(source)
+        return parse(source)
     except SyntaxError as exc:
         raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc

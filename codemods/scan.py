@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtime
+from codemods.syntax import parse, parse_expression
 
 # A call is recorded when the last part of its callee (as written or as resolved) is one of these.
 CALL_NAMES = frozenset(
@@ -291,7 +292,7 @@ class _Scanner:
     def _annotation(self, node: ast.AST | None) -> str:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
-                node = ast.parse(node.value, mode="eval").body
+                node = parse_expression(node.value)
             except SyntaxError:
                 return ""
         if isinstance(node, ast.Subscript):  # Optional[X]
@@ -363,7 +364,7 @@ class _Scanner:
 
 def scan_module(code: str, module: str, is_package: bool = False) -> ModuleScan:
     """Scan ``code`` (raises SyntaxError when ``ast`` cannot parse it)."""
-    tree = ast.parse(code)
+    tree = parse(code)
     imports = build_import_map(tree, module, is_package)
     return _Scanner(module, tree, imports, code).run()
 
