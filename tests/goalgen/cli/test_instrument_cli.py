@@ -261,7 +261,9 @@ def test_broken_file_with_newer_syntax_still_exits_123(project: Path) -> None:
 
 @pytest.mark.skipif(sys.version_info >= (3, 14), reason="Python 3.14 reads it")
 def test_file_needing_a_newer_python_says_which(project: Path) -> None:
-    (project / "app" / "newer.py").write_text("try:\n    pass\nexcept KeyError, ValueError:\n    pass\n")
+    (project / "app" / "newer.py").write_text(
+        "try:\n    pass\nexcept KeyError, ValueError:\n    pass\n"
+    )
     result = _goalgen("app/newer.py", "--no-color", cwd=project)
     assert result.returncode == 123
     running = ".".join(map(str, sys.version_info[:3]))
