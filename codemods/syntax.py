@@ -50,7 +50,7 @@ class _Feature:
 
     first_line: int
     last_line: int
-    version: str
+    version: tuple[int, int]
     name: str
 
 
@@ -71,15 +71,17 @@ def _parse(source: str, filename: str, mode: str) -> ast.AST:
         return ast.parse(masker.masked(), filename=filename, mode=mode)
     except SyntaxError as error:
         line = error.lineno or 0
-        feature = next((f for f in masker.features if f.first_line <= line <= f.last_line), None)
-        if feature is None:  # a real mistake in a file that also uses newer syntax
+        here = [f for f in masker.features if f.first_line <= line <= f.last_line]
+        if not here:  # a real mistake in a file that also uses newer syntax
             raise
+        feature = max(here, key=lambda f: f.version)
         running = ".".join(map(str, sys.version_info[:3]))
+        needed = ".".join(map(str, feature.version))
         message = (
-            f"this file needs Python {feature.version}+ to read ({feature.name}); "
+            f"this file needs Python {needed}+ to read ({feature.name}); "
             f"goalgen runs on Python {running}"
         )
-        raise SyntaxError(message, (filename, line, error.offset, error.text)) from None
+        raise SyntaxError(message, (filename, feature.first_line, None, None)) from None
 
 
 def _blank(text: str, continued: bool) -> str:
@@ -87,14 +89,15 @@ def _blank(text: str, continued: bool) -> str:
     ``continued``, so a statement head goes on across them)."""
     out: list[str] = []
     for char in text:
-        if char in "\r\n":
-            if continued and out and out[-1] not in "\r\n\\":
-                out[-1] = "\\" + " " * (len(out[-1]) - 1)
-            elif continued and (not out or out[-1] in "\r\n"):
-                out.append("\\")
-            out.append(char)
-        else:
+        if char not in "\r\n":
             out.append(" " * len(char.encode("utf-8", "surrogatepass")))
+            continue
+        if continued and not (char == "\n" and out and out[-1] == "\r"):
+            if out and out[-1] not in "\r\n":
+                out[-1] = "\\" + out[-1][1:]  # in place of a blank: the line keeps its length
+            else:
+                out.append("\\")  # an empty line: nothing on it moves
+        out.append(char)
     return "".join(out)
 
 
@@ -123,35 +126,37 @@ class _Masker(cst.CSTVisitor):
         start = self.line_starts[where.start.line - 1] + where.start.column
         return start, self.line_starts[where.end.line - 1] + where.end.column
 
-    def _note(self, node: cst.CSTNode, version: str, name: str) -> None:
+    def _note(self, node: cst.CSTNode, version: tuple[int, int], name: str) -> None:
         where = self.get_metadata(PositionProvider, node)
         self.features.append(_Feature(where.start.line, where.end.line, version, name))
 
     def visit_TypeParameters(self, node: cst.TypeParameters) -> bool:
-        self._note(node, "3.12", "type parameters")
+        self._note(node, (3, 12), "type parameters")
         if any(param.default is not None for param in node.params):
-            self._note(node, "3.13", "type parameter defaults")
+            self._note(node, (3, 13), "type parameter defaults")
         start, end = self._span(node)
         self.edits.append((start, end, _blank(self.source[start:end], continued=True)))
         return False
 
     def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
         """``type X[T] = v`` -> ``X`` where ``type`` began, then blanks, then ``= v``."""
-        self._note(node, "3.12", "type statement")
+        self._note(node, (3, 12), "type statement")
         start, _ = self._span(node)
         _, name_end = self._span(node.name)
-        head = self.source[start:name_end]
-        blanked = _blank(head[len(node.name.value) :], continued=True)
-        self.edits.append((start, name_end, node.name.value + blanked))
+        name = node.name.value
+        blanked = _blank(self.source[start:name_end], continued=True)
+        size = len(name.encode("utf-8"))
+        if blanked[:size] == " " * size:  # else the name does not fit: ``ast`` stops here
+            self.edits.append((start, name_end, name + blanked[size:]))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if isinstance(node.type, cst.Tuple) and not node.type.lpar:
-            self._note(node, "3.14", "except without parentheses")
+            self._note(node, (3, 14), "except without parentheses")
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self._note(node, "3.11", "except*")
+        self._note(node, (3, 11), "except*")
         if isinstance(node.type, cst.Tuple) and not node.type.lpar:
-            self._note(node, "3.14", "except without parentheses")
+            self._note(node, (3, 14), "except without parentheses")
 
     def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
         return self._string(node)
@@ -169,7 +174,7 @@ class _Masker(cst.CSTVisitor):
         if _reads(self.source[start:end]):
             return False
         template = any(isinstance(s, cst.TemplatedString) for s in _strings(node))
-        self._note(node, "3.14" if template else "3.12", "t-string" if template else "f-string")
+        self._note(node, (3, 14) if template else (3, 12), "t-string" if template else "f-string")
         at = start + 1
         self.edits.append((start, at, "("))
         expressions = [e for s in _strings(node) for e in _expressions(getattr(s, "parts", ()))]
@@ -177,9 +182,8 @@ class _Masker(cst.CSTVisitor):
             expr_start, expr_end = self._span(expression)
             comma = _first_inline(self.source, expr_end)
             self.edits.append((at, expr_start, _blank(self.source[at:expr_start], False)))
-            self.edits.append(
-                (expr_end, comma + 1, _blank(self.source[expr_end:comma], False) + ",")
-            )
+            blanked = _blank(self.source[expr_end : comma + 1], False)
+            self.edits.append((expr_end, comma + 1, blanked[:-1] + ","))
             at = comma + 1
             expression.visit(self)
         self.edits.append((at, end, _blank(self.source[at : end - 1], False) + ")"))

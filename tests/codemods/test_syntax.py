@@ -43,6 +43,16 @@ NEWER = [
         id="non-ascii-names-on-the-same-line",
     ),
     pytest.param(
+        "type Ä = list[int]\nclass C[Ü](Base): x = Ä\n",
+        {"list", "int", "Base", "x"},
+        id="non-ascii-alias",
+    ),
+    pytest.param(
+        "def f[\r\n    T,\r\n\r\n](x: T) -> T:\r\n    return g(x)\r\n",
+        {"g", "x"},
+        id="crlf-multi-line-type-params-with-an-empty-line",
+    ),
+    pytest.param(
         "type X = int\r\ndef f[T](x: T) -> T:\r\n    return h(x)\r\n",
         {"h", "x"},
         id="crlf",
@@ -149,6 +159,14 @@ def test_syntax_that_cannot_be_masked_names_the_python_it_needs() -> None:
         "this file needs Python 3.14+ to read (except without parentheses); "
         f"goalgen runs on Python {RUNNING}"
     )
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 reads it")
+def test_type_statement_whose_name_does_not_fit_names_the_python_it_needs() -> None:
+    with pytest.raises(SyntaxError) as got:
+        parse("x = 1\ntype \\\n    LongName = int\n")
+    assert got.value.lineno == 2
+    assert got.value.msg.startswith("this file needs Python 3.12+ to read (type statement); ")
 
 
 def test_string_annotations() -> None:
