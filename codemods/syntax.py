@@ -7,8 +7,8 @@ masked copy. Every character a mask replaces becomes ASCII of the same UTF-8 len
 line break stays, so each node outside the masks keeps its line and byte column::
 
     def first[T](xs: list[T]) -> T:      ->   def first   (xs: list[T]) -> T:
-    type Pair[K, V] = tuple[K, V]        ->   Pair                = tuple[K, V]
-    f"{d["k"]}: {n!r:>{w}}"              ->   ( d["k"],   n,    w,   )
+    type Pair[K, V] = tuple[K, V]        ->   Pair            = tuple[K, V]
+    f"{d["k"]}: {n!r:>{w}}"              ->   (  d["k"],   n,    w, )
 
 Type parameters carry nothing the codemods look at; an f-string or t-string that this Python
 cannot read becomes the tuple of its expressions, so the calls in it stay visible. A line break

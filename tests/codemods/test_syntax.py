@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from pathlib import Path
 
 import pytest
 from codemod_cases import check, dedent, run
@@ -260,3 +261,16 @@ def test_block_style_in_a_newer_file_round_trips() -> None:
     result = run(dedent(NEWER_APP), style="block")
     assert 'with TraceSpan("api.GET /items/{item_id}")' in result.code
     parse(result.code)
+
+
+def test_user_code_is_parsed_only_through_codemods_syntax() -> None:
+    root = Path(__file__).resolve().parents[2]
+    calls = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ("codemods", "instrument")
+        for path in sorted((root / package).rglob("*.py"))
+        if path.name != "syntax.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "ast.parse(" in line or "compile(" in line.replace("re.compile(", "")
+    ]
+    assert calls == []
