@@ -19,6 +19,7 @@ a SyntaxError saying which Python the file needs; code no grammar reads keeps ``
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 import warnings
@@ -59,19 +60,14 @@ def _parse(source: str, filename: str, mode: str) -> ast.AST:
         return ast.parse(source, filename=filename, mode=mode)
     except SyntaxError as error:
         original = error
-    try:
-        module = cst.parse_module(source)
-    except Exception:  # noqa: BLE001 - LibCST cannot read it either: ast's error is the answer
-        raise original from None
-    masker = _Masker(source)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(masker)
-    if not masker.features:
+    masked, features = _mask(source)
+    if not features:  # LibCST cannot read it either, or it holds nothing newer: ast is right
         raise original
     try:
-        return ast.parse(masker.masked(), filename=filename, mode=mode)
+        return ast.parse(masked, filename=filename, mode=mode)
     except SyntaxError as error:
         line = error.lineno or 0
-        here = [f for f in masker.features if f.first_line <= line <= f.last_line]
+        here = [f for f in features if f.first_line <= line <= f.last_line]
         if not here:  # a real mistake in a file that also uses newer syntax
             raise
         feature = max(here, key=lambda f: f.version)
@@ -82,6 +78,20 @@ def _parse(source: str, filename: str, mode: str) -> ast.AST:
             f"goalgen runs on Python {running}"
         )
         raise SyntaxError(message, (filename, feature.first_line, None, None)) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _mask(source: str) -> tuple[str, tuple[_Feature, ...]]:
+    """The masked copy of ``source`` and the newer constructs in it (none when LibCST cannot
+    read it). Cached: a run reads each file several times (index, syntax check, scan), and
+    LibCST with positions costs about a millisecond a line."""
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # noqa: BLE001 - any failure means LibCST cannot read it
+        return source, ()
+    masker = _Masker(source)
+    MetadataWrapper(module, unsafe_skip_copy=True).visit(masker)
+    return masker.masked(), tuple(masker.features)
 
 
 def _blank(text: str, continued: bool) -> str:
