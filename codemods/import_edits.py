@@ -23,6 +23,7 @@ import libcst as cst
 
 from codemods.imports import cst_dotted_name
 from codemods.registry import runtime_names
+from codemods.syntax import parse
 
 # -- runtime import edits -----------------------------------------------------------------
 #
@@ -411,5 +412,5 @@ def remove_runtime_imports(module: cst.Module, names: Iterable[str]) -> cst.Modu
 
 def used_names(code: str) -> set[str]:
     """Names read anywhere in ``code`` (ast, cheap), to decide whether an import is unused."""
-    tree = ast.parse(code)
+    tree = parse(code)
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}

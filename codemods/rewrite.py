@@ -20,6 +20,7 @@ from codemods.base import MARKER, STYLES, Rewrite, UnparsableSource
 from codemods.index import ProjectIndex, summarize
 from codemods.plan import Context, Plan
 from codemods.scan import ModuleScan, scan_module
+from codemods.syntax import parse
 
 BOM = "\ufeff"
 # LibCST does not give back a file with lone-\r line endings unchanged, so such files are refused.
@@ -152,6 +153,6 @@ def _refuse_lone_cr(source: str) -> None:
 
 def _ast_parse(source: str) -> ast.Module:
     try:
-        return ast.parse(source)
+        return parse(source)
     except SyntaxError as exc:
         raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from codemods import registry
 from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtime
 from codemods.lines import split_lines
+from codemods.syntax import parse, parse_expression
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -297,7 +298,7 @@ class _Scanner:
     def _annotation(self, node: ast.AST | None) -> str:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
-                node = ast.parse(node.value, mode="eval").body
+                node = parse_expression(node.value)
             except SyntaxError:
                 return ""
         if isinstance(node, ast.Subscript):  # Optional[X]
@@ -361,7 +362,7 @@ class _Scanner:
 
 def scan_module(code: str, module: str, is_package: bool = False) -> ModuleScan:
     """Scan ``code`` (raises SyntaxError when ``ast`` cannot parse it)."""
-    tree = ast.parse(code)
+    tree = parse(code)
     imports = build_import_map(tree, module, is_package)
     return _Scanner(module, tree, imports, code, registry.call_names()).run()
 

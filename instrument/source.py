@@ -8,7 +8,6 @@ are atomic: a temporary file in the same directory, the original file mode copie
 
 from __future__ import annotations
 
-import ast
 import codecs
 import io
 import os
@@ -18,6 +17,8 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+from codemods.syntax import parse
 
 
 class SourceError(Exception):
@@ -73,7 +74,7 @@ def check_syntax(text: str, filename: str) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences etc. are not our business
-            ast.parse(text, filename=filename)
+            parse(text, filename=filename)
     except SyntaxError as exc:
         message = exc.msg or "invalid syntax"
         if "Missing parentheses in call to 'print'" in message or "exec" in message.split():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ ROUND_TRIP = {
     "mixed-endings": b"a = 1\r\nb = 2\nc = 3\r\n",
     "no-trailing-newline": b"a = 1\nb = 2",
     "form-feed-and-tabs": b"a = 1\n\x0c\nif a:\n\tb = 2\n",
+    "python-312-syntax": b"type X = int\r\ndef f[T](x: T) -> T:\r\n    return x\r\n",
 }
 
 
@@ -55,6 +57,14 @@ def test_unprocessable_files_raise_one_line_reasons(raw: bytes, reason: str) -> 
 def test_python2_print_is_named_as_such() -> None:
     with pytest.raises(SourceError, match=r"Python 2 code\?"):
         check_syntax("print 'hello'\n", "x.py")
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="Python 3.14 reads it")
+def test_syntax_of_a_newer_python_is_named_as_such() -> None:
+    with pytest.raises(
+        SourceError, match=r"^syntax error at line 3: this file needs Python 3\.14\+"
+    ):
+        check_syntax("try:\n    pass\nexcept KeyError, ValueError:\n    pass\n", "x.py")
 
 
 def test_new_text_that_the_encoding_cannot_hold_is_an_error() -> None:

@@ -127,6 +127,31 @@ REWRITES = [
         ''',
         id="teams-under-staticmethod",
     ),
+    pytest.param(
+        """
+        from botbuilder.core import ActivityHandler
+
+        type Reply = str | None
+
+
+        class MyBot[T](ActivityHandler):
+            async def on_message_activity[C](self, turn_context: C) -> Reply:
+                await turn_context.send_activity(f"{turn_context.activity.text!r}")
+        """,
+        """
+        from botbuilder.core import ActivityHandler
+        from frmk.utils.tracing import trace_span
+
+        type Reply = str | None
+
+
+        class MyBot[T](ActivityHandler):
+            @trace_span("bot.on_message_activity")  # goalgen: instrument
+            async def on_message_activity[C](self, turn_context: C) -> Reply:
+                await turn_context.send_activity(f"{turn_context.activity.text!r}")
+        """,
+        id="python-312-generic-bot",
+    ),
 ]
 
 

@@ -115,6 +115,33 @@ REWRITES = [
         """,
         id="app-factory",
     ),
+    pytest.param(
+        """
+        from fastapi import APIRouter
+
+        type Item = dict[str, int]
+        router = APIRouter(prefix="/items")
+
+
+        @router.get("/{item_id}")
+        async def read[T: (int, str)](item_id: T) -> Item:
+            return {"id": item_id}
+        """,
+        """
+        from fastapi import APIRouter
+        from frmk.utils.tracing import trace_span
+
+        type Item = dict[str, int]
+        router = APIRouter(prefix="/items")
+
+
+        @router.get("/{item_id}")
+        @trace_span("api.GET /items/{item_id}")  # goalgen: instrument
+        async def read[T: (int, str)](item_id: T) -> Item:
+            return {"id": item_id}
+        """,
+        id="python-312-generic-route",
+    ),
 ]
 
 

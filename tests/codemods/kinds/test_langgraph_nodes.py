@@ -119,6 +119,41 @@ REWRITES = [
         """,
         id="methods-several-names-skips",
     ),
+    pytest.param(
+        """
+        from langgraph.graph import StateGraph
+
+        type State = dict[str, str]
+
+
+        def plan[
+            S: State,
+        ](state: S) -> S:
+            return {**state, "plan": f"{state["goal"]}!"}
+
+
+        graph = StateGraph(dict)
+        graph.add_node("plan", plan)
+        """,
+        """
+        from frmk.utils.tracing import trace_span
+        from langgraph.graph import StateGraph
+
+        type State = dict[str, str]
+
+
+        @trace_span("langgraph.node.plan")  # goalgen: instrument
+        def plan[
+            S: State,
+        ](state: S) -> S:
+            return {**state, "plan": f"{state["goal"]}!"}
+
+
+        graph = StateGraph(dict)
+        graph.add_node("plan", plan)
+        """,
+        id="python-312-generic-node-and-pep-701-f-string",
+    ),
 ]
 
 

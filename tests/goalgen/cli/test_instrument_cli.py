@@ -235,3 +235,56 @@ def test_check_with_dry_run_prints_only_the_patch_and_exits_1(project: Path) -> 
     assert result.exit_code == 1
     assert result.stdout.startswith("diff --git ")
     assert "app/api.py:7 api read_item" not in result.stdout
+
+
+NEWER_SYNTAX_API = """\
+from fastapi import FastAPI
+
+type Payload = dict[str, object]
+
+app = FastAPI()
+
+
+@app.get("/items/{item_id}")
+async def read_item[T](item_id: int, extra: T | None = None) -> Payload:
+    return {"id": item_id}
+"""
+
+
+def test_python_312_syntax_is_instrumented_on_any_python(project: Path) -> None:
+    newer = project / "app" / "newer.py"
+    newer.write_text(NEWER_SYNTAX_API)
+    check = _goalgen("app/newer.py", "--check", cwd=project)
+    assert check.returncode == 1, check.stderr.decode()
+    assert check.stdout.decode().splitlines() == [
+        "app/newer.py:5 api app",
+        "app/newer.py:9 api read_item",
+    ]
+    assert _goalgen("app/newer.py", cwd=project).returncode == 0
+    assert '@trace_span("api.GET /items/{item_id}")' in newer.read_text()
+    assert _goalgen("app/newer.py", "--check", "--no-cache", cwd=project).returncode == 0
+    assert _goalgen("app/newer.py", "--remove", cwd=project).returncode == 0
+    assert newer.read_text() == NEWER_SYNTAX_API
+
+
+def test_broken_file_with_newer_syntax_still_exits_123(project: Path) -> None:
+    (project / "app" / "newer.py").write_text("type X = int\n\nx = b'\u00e9'\n")
+    result = _goalgen("app/newer.py", cwd=project)
+    assert result.returncode == 123
+    assert "app/newer.py: syntax error at line 3: bytes can only contain ASCII" in (
+        result.stderr.decode()
+    )
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="Python 3.14 reads it")
+def test_file_needing_a_newer_python_says_which(project: Path) -> None:
+    (project / "app" / "newer.py").write_text(
+        "try:\n    pass\nexcept KeyError, ValueError:\n    pass\n"
+    )
+    result = _goalgen("app/newer.py", "--no-color", cwd=project)
+    assert result.returncode == 123
+    running = ".".join(map(str, sys.version_info[:3]))
+    assert (
+        "app/newer.py: syntax error at line 3: this file needs Python 3.14+ to read "
+        f"(except without parentheses); goalgen runs on Python {running}"
+    ) in " ".join(result.stderr.decode().split())
