@@ -5,7 +5,8 @@ Entry points::
     index = codemods.build_index({"app.bot": source, ...})   # cross-module facts, with ast
     if codemods.prefilter(source, index):                     # cheap text test
         result = codemods.rewrite(source, module="app.bot", index=index,
-                                  style="auto", kinds=codemods.KINDS, remove=False)
+                                  style="auto", kinds=codemods.KINDS, remove=False,
+                                  import_style=codemods.ImportStyle())  # the project's isort
         result.code, result.targets                           # new text, what was found
 
 ``rewrite`` raises :class:`UnparsableSource` (a ``ValueError``; ``ast`` cannot parse the file,
@@ -33,6 +34,7 @@ under any import alias, by hand or by the tool) is reported as "present" and not
 from __future__ import annotations
 
 from codemods.base import KINDS, MARKER, STYLES, Rewrite, Target, UnparsableSource
+from codemods.import_style import ImportStyle
 from codemods.plan import REGISTRY
 from codemods.project_index import ProjectIndex, build_index
 from codemods.rewrite import rewrite
@@ -64,6 +66,6 @@ def _names(index: ProjectIndex) -> frozenset[str]:
 
 
 __all__ = [
-    "KINDS", "MARKER", "REGISTRY", "STYLES", "ProjectIndex", "Rewrite", "Target", "UnparsableSource",
-    "build_index", "prefilter", "rewrite",
+    "KINDS", "MARKER", "REGISTRY", "STYLES", "ImportStyle", "ProjectIndex", "Rewrite", "Target",
+    "UnparsableSource", "build_index", "prefilter", "rewrite",
 ]  # fmt: skip

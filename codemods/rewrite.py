@@ -28,6 +28,7 @@ from codemods.apply import Applier
 from codemods.base import KINDS, MARKER, STYLES, Rewrite, UnparsableSource
 from codemods.chunks import chunk_text, split_chunks, top_block_end
 from codemods.import_edits import add_runtime_imports
+from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from codemods.plan import REGISTRY, Context, Plan
 from codemods.project_index import ProjectIndex, summarize
 from codemods.remove import remove_tracing
@@ -46,6 +47,7 @@ def rewrite(
     style: str = "auto",
     kinds: Collection[str] = KINDS,
     remove: bool = False,
+    import_style: ImportStyle = DEFAULT_STYLE,
 ) -> Rewrite:
     """Instrument (or with ``remove=True`` un-instrument) ``code``, the source of ``module``.
 
@@ -53,6 +55,8 @@ def rewrite(
     ``with TraceSpan(...)`` (generators still get the decorator: a with-block across ``yield``
     would leak the span into the caller). A body on the ``def`` line gets the decorator too.
     ``kinds`` selects codemods (see ``base.KINDS``); with ``remove`` it limits what is removed.
+    ``import_style``: the project's isort settings, which place the runtime import; remove with
+    the settings it was added with.
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -64,7 +68,7 @@ def rewrite(
             return Rewrite(code, [])
         tree = _ast_parse(source)
         _refuse_lone_cr(source)
-        new_source, targets = remove_tracing(source, tree, kinds)
+        new_source, targets = remove_tracing(source, tree, kinds, import_style)
         return Rewrite(bom + new_source if new_source != source else code, targets)
     summary_known = index.modules.get(module)
     is_package = summary_known.is_package if summary_known else False
@@ -81,12 +85,15 @@ def rewrite(
     targets = sorted(plan.targets, key=lambda t: t.line)
     if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)
-    return Rewrite(bom + _apply(source, scan, plan, index), targets)
+    return Rewrite(bom + _apply(source, scan, plan, index, import_style), targets)
 
 
-def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> str:
+def _apply(
+    source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex, import_style: ImportStyle
+) -> str:
     """Carry out ``plan``, parsing with LibCST only the chunks that hold an edit (and chunk 0,
-    where the imports go, sorted as isort would with the index's packages as first-party)."""
+    where the imports go, sorted as isort would under ``import_style``, with the index's
+    packages as first-party)."""
     _refuse_lone_cr(source)
     chunks = split_chunks(source, scan.tree)
     roots = _work_roots(scan, plan)
@@ -109,7 +116,8 @@ def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> st
     if needed:
         first_party = {name.partition(".")[0] for name in index.modules}
         rest = scan.tree.body[top_block_end(scan.tree) :]
-        first = add_runtime_imports(first, needed, first_party, after=rest[0] if rest else None)
+        follows = rest[0] if rest else None
+        first = add_runtime_imports(first, needed, first_party, after=follows, style=import_style)
     texts[0] = chunk_text(first)
     return "".join(texts)
 
