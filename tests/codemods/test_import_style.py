@@ -16,6 +16,7 @@ from codemods.import_style import (
     order_key,
 )
 
+
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
