@@ -1,8 +1,9 @@
 """Rewrite many files in worker processes (imported only when there are enough files).
 
 The project index and options are sent once per worker through the pool initializer; each job is
-just (text, module, display). Results come back in submission order, so a parallel run reports
-exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``KeyboardInterrupt``.
+just (text, module, display, import style). Results come back in submission order, so a parallel
+run reports exactly what a serial run would. Ctrl-C cancels pending work and re-raises
+``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from codemods.import_style import ImportStyle
 from instrument.options import Options
 from instrument.transform import Outcome, transform
 
@@ -27,14 +29,14 @@ def _init_worker(index: Any, options: Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(job: tuple[str, str, str]) -> Outcome:
-    text, module, display = job
+def _work(job: tuple[str, str, str, ImportStyle]) -> Outcome:
+    text, module, display, style = job
     assert _OPTIONS is not None
-    return transform(text, module, display, _INDEX, _OPTIONS)
+    return transform(text, module, display, _INDEX, _OPTIONS, style)
 
 
 def transform_parallel(
-    jobs: Sequence[tuple[str, str, str]],
+    jobs: Sequence[tuple[str, str, str, ImportStyle]],
     index: Any,
     options: Options,
     workers: int,
@@ -47,7 +49,7 @@ def transform_parallel(
             max_workers=workers, initializer=_init_worker, initargs=(index, options)
         )
     except (OSError, NotImplementedError, ImportError):
-        return [transform(t, m, d, index, options) for t, m, d in jobs]
+        return [transform(t, m, d, index, options, s) for t, m, d, s in jobs]
     chunksize = max(1, len(jobs) // (workers * 4))
     try:
         results: list[Outcome] = []

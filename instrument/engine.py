@@ -18,6 +18,7 @@ from codemods.base import RUNTIME_NAMES
 from instrument.cache import Cache, file_hash, fingerprint
 from instrument.diff import unified_diff
 from instrument.files import FoundFile, find_python_files
+from instrument.import_settings import import_style_for
 from instrument.options import Mode, Options
 from instrument.report import CHANGED, FAILED, UNCHANGED, FileResult, Report
 from instrument.source import (
@@ -41,6 +42,7 @@ class _Loaded:
     found: FoundFile
     source: DecodedSource
     module: str
+    import_style: codemods.ImportStyle  # the project's isort settings for this file
 
 
 def run(
@@ -93,13 +95,15 @@ def _load(found: Sequence[FoundFile], results: dict[Path, FileResult]) -> list[_
     """Read and decode every file; failures go straight into ``results``."""
     loaded: list[_Loaded] = []
     modules: set[str] = set()
+    styles: dict[Path, codemods.ImportStyle] = {}
     for item in found:
         try:
             source = decode(read_bytes(item.path))
+            style = import_style_for(item.path, styles)
         except SourceError as exc:
             results[item.path] = FileResult(item.display, FAILED, reason=str(exc))
             continue
-        loaded.append(_Loaded(item, source, _unique_module(item, modules)))
+        loaded.append(_Loaded(item, source, _unique_module(item, modules), style))
     return loaded
 
 
@@ -168,15 +172,15 @@ def _no_progress(done: int, total: int) -> None:
 def _transform_all(
     todo: Sequence[_Loaded], index: Any, options: Options, progress: Progress
 ) -> list[Outcome]:
-    jobs = [(item.source.text, item.module, item.found.display) for item in todo]
+    jobs = [(item.source.text, item.module, item.found.display, item.import_style) for item in todo]
     workers = min(options.jobs, len(jobs))
     if len(jobs) > PARALLEL_MIN_FILES and workers > 1:
         from instrument.concurrency import transform_parallel
 
         return transform_parallel(jobs, index, options, workers, progress)
     outcomes: list[Outcome] = []
-    for text, module, display in jobs:
-        outcomes.append(transform(text, module, display, index, options))
+    for text, module, display, style in jobs:
+        outcomes.append(transform(text, module, display, index, options, style))
         progress(len(outcomes), len(jobs))
     return outcomes
 

@@ -36,8 +36,16 @@ def _parser_error_text(exc: Exception) -> str:
     return f"cannot parse{where}: {message}"
 
 
-def transform(text: str, module: str, display: str, index: Any, options: Options) -> Outcome:
-    """Run ``codemods.rewrite`` on ``text``; never raises for a problem in the file."""
+def transform(
+    text: str,
+    module: str,
+    display: str,
+    index: Any,
+    options: Options,
+    import_style: codemods.ImportStyle,
+) -> Outcome:
+    """Run ``codemods.rewrite`` on ``text``; never raises for a problem in the file.
+    ``import_style``: the project's isort settings for this file."""
     try:
         rewrite = codemods.rewrite(
             text,
@@ -46,6 +54,7 @@ def transform(text: str, module: str, display: str, index: Any, options: Options
             style=options.style,
             kinds=options.kinds,
             remove=options.remove,
+            import_style=import_style,
         )
     except RecursionError:
         return Outcome(None, error="cannot parse: nested too deeply")
