@@ -127,26 +127,27 @@ def _isort_table(directory: Path) -> Table | None:
         if not path.is_file():
             continue
         if sections:
-            settings = _ini_sections(path, sections)
+            found = _ini_sections(path, sections)
         else:
             tool = _table(_toml(path).get("tool", {}), f"{path} [tool]")
-            settings = _table(tool.get("isort", {}), f"{path} [tool.isort]")
-        if settings:
-            return f"{path} [{'tool.isort' if not sections else sections[-1]}]", settings
+            found = f"{path} [tool.isort]", _table(tool.get("isort", {}), f"{path} [tool.isort]")
+        if found[1]:
+            return found
     return None
 
 
-def _ini_sections(path: Path, sections: tuple[str, ...]) -> dict[str, Any]:
+def _ini_sections(path: Path, sections: tuple[str, ...]) -> Table:
+    """The ``sections`` of an ini file merged (later ones win), as isort reads them."""
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
         raise ImportSettingsError(f"{path}: cannot read: {exc}") from None
+    present = [section for section in sections if parser.has_section(section)]
     settings: dict[str, Any] = {}
-    for section in sections:
-        if parser.has_section(section):
-            settings.update(parser.items(section))
-    return settings
+    for section in present:
+        settings.update(parser.items(section))
+    return f"{path} [{'] ['.join(present)}]", settings
 
 
 def _ruff_style(where: str, table: dict[str, Any]) -> ImportStyle:
@@ -179,10 +180,10 @@ def _names(where: str, key: str, value: Any) -> frozenset[str]:
 
 
 def _flag(where: str, key: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
+    """true / false; isort also takes yes / no, on / off, 1 / 0 and the like."""
+    text = str(value).strip().lower()
+    if isinstance(value, bool | int | str) and text in _TRUE | _FALSE:
+        return text in _TRUE
     raise ImportSettingsError(f"{where} {key} must be true or false, not {value!r}")
 
 
