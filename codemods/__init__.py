@@ -5,7 +5,8 @@ Entry points::
     index = codemods.build_index({"app.bot": source, ...})   # cross-module facts, with ast
     if codemods.prefilter(source, index):                     # cheap text test
         result = codemods.rewrite(source, module="app.bot", index=index,
-                                  style="auto", kinds=codemods.KINDS, remove=False)
+                                  style="auto", kinds=codemods.KINDS, remove=False,
+                                  import_style=codemods.ImportStyle())  # the project's isort
         result.code, result.targets                           # new text, what was found
 
 ``rewrite`` raises :class:`UnparsableSource` (a ``ValueError``; ``ast`` cannot parse the file,
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from codemods import registry
 from codemods.base import MARKER, STYLES, Rewrite, Target, UnparsableSource
+from codemods.import_style import ImportStyle
 from codemods.index import (
     ModuleSummary,
     ProjectIndex,
@@ -57,7 +59,7 @@ def prefilter(code: str, index: ProjectIndex | None = None) -> bool:
 
 
 __all__ = [
-    "KINDS", "MARKER", "STYLES", "ModuleSummary", "ProjectIndex", "Rewrite", "Target",
-    "UnparsableSource", "build_index", "prefilter", "registry", "rewrite", "scan_source",
-    "summarize", "summarize_source",
+    "KINDS", "MARKER", "STYLES", "ImportStyle", "ModuleSummary", "ProjectIndex", "Rewrite",
+    "Target", "UnparsableSource", "build_index", "prefilter", "registry", "rewrite",
+    "scan_source", "summarize", "summarize_source",
 ]  # fmt: skip

@@ -1,8 +1,9 @@
 """Adding and removing the runtime imports, on the leading import block only.
 
-No LibCST visitor runs: the runtime import goes where isort (ruff's ``I`` rules, default
-settings) wants it, in the third-party section, or in a new one between the standard library and
-the project's own modules, and ``--remove`` undoes exactly that, blank lines included::
+No LibCST visitor runs: the runtime import goes where isort (ruff's ``I`` rules, or isort) wants
+it under the project's settings (:class:`~codemods.import_style.ImportStyle`): by default in
+the third-party section, or in a new one between the standard library and the project's own
+modules, and ``--remove`` undoes exactly that, blank lines included::
 
     import os                                   import os
 
@@ -15,12 +16,19 @@ the project's own modules, and ``--remove`` undoes exactly that, blank lines inc
 from __future__ import annotations
 
 import ast
-import re
-import sys
 from collections.abc import Collection, Iterable, Sequence
 
 import libcst as cst
 
+from codemods.import_style import (
+    DEFAULT_STYLE,
+    ImportStyle,
+    import_section,
+    member_key,
+    name_key,
+    natural,
+    order_key,
+)
 from codemods.imports import cst_dotted_name
 from codemods.registry import runtime_names
 from codemods.syntax import parse
@@ -28,9 +36,10 @@ from codemods.syntax import parse
 # -- runtime import edits -----------------------------------------------------------------
 #
 # The inserted ``from frmk.utils.tracing import ...`` lines go where isort (ruff's ``I`` rules,
-# default settings) would put them, so an instrumented project that passed ``ruff check`` still
-# does, and ``--remove`` must give back the original bytes with nothing but the file to go on.
-# Every insertion is therefore one of a few layouts that removal recognises:
+# with the project's settings) would put them, so an instrumented project that passed
+# ``ruff check`` still does, and ``--remove`` must give back the original bytes with nothing but
+# the file and the same settings to go on. Every insertion is therefore one of a few layouts
+# that removal recognises:
 #
 # - into an existing section, before the first statement of that section sorting after it, or
 #   after the section's last statement; as the section's new first line it takes over the
@@ -41,58 +50,14 @@ from codemods.syntax import parse
 #   (unless the earlier sections run straight into the later one: then it is a plain line);
 #   after the whole block: one fresh blank line goes before it;
 # - no import at all: right after the docstring, the blank lines under the docstring shared out
-#   so the code below keeps the one or two isort wants (when there are that many); or at the
-#   top, under header comments, with one or two fresh blank lines between it and the code.
+#   so the code below keeps the one or two isort wants (when there are that many); with an
+#   explicit ``lines_after_imports`` the blank lines stay above it and that many fresh ones go
+#   below, so the code is always as far down as the setting says; or at the top, under header
+#   comments, with the wanted number of fresh blank lines between it and the code.
 #
 # Removal of a whole line reverses those: the line's leading lines go to the next statement, and
-# the fresh blank lines are dropped.
-
-FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
-_STDLIB = frozenset(sys.stdlib_module_names)
-_NATURAL = re.compile(r"[0-9]+|.", re.DOTALL)
-
-
-def _natural(text: str) -> tuple[tuple[int, int], ...]:
-    """ruff's natural order: runs of digits compare as numbers, other characters by code."""
-    return tuple(
-        (0x30, int(tok)) if tok[0] in "0123456789" else (ord(tok), 0)
-        for tok in _NATURAL.findall(text)
-    )
-
-
-def _name_key(name: str) -> tuple:
-    """Case-insensitive first (ruff's default ``case-sensitive = false``), then exact."""
-    return (_natural(name.lower()), _natural(name))
-
-
-def member_key(name: str) -> tuple:
-    """Order of names in one ``from`` import (ruff's ``order-by-type``): CONSTANTS, Classes,
-    then everything else, each case-insensitively: ``CONST, TraceSpan, trace_span``."""
-    if len(name) > 1 and name.isupper():
-        kind = 0
-    elif name[:1].isupper():
-        kind = 1
-    else:
-        kind = 2
-    return (kind, *_name_key(name))
-
-
-def import_section(module: str, level: int = 0, first_party: Collection[str] | None = None) -> int:
-    """isort section of ``import module`` / ``from <level dots>module import ...``.
-
-    ``first_party``: top-level names of the project's own modules; without it every absolute
-    import that is not the standard library's counts as third-party.
-    """
-    if level:
-        return LOCAL
-    top = module.partition(".")[0]
-    if top == "__future__":
-        return FUTURE
-    if top in _STDLIB:
-        return STDLIB
-    if first_party and top in first_party:
-        return FIRST_PARTY
-    return THIRD_PARTY
+# the fresh blank lines are dropped. ``force_single_line`` adds one line per name, never joining
+# an existing import, so removal needs nothing more; the sort settings only move the line.
 
 
 def _top_block(module: cst.Module) -> tuple[int, int]:
@@ -143,22 +108,25 @@ def _runtime_from(stmt: cst.BaseStatement) -> tuple[cst.ImportFrom, str] | None:
     return (node, module) if module in set(runtime_names().values()) else None
 
 
-def _sort_key(node: cst.Import | cst.ImportFrom, first_party) -> tuple[int, tuple]:
+def _sort_key(
+    node: cst.Import | cst.ImportFrom, first_party, style: ImportStyle
+) -> tuple[int, tuple]:
     """(section, key) of a statement, the key ordering it within its section as isort does:
-    ``import x`` lines first, then ``from x import y`` lines, each by module name."""
+    ``import x`` lines first, then ``from x import y`` lines, each by module name (with
+    ``force_sort_within_sections``: by module name only, ``import x`` first at a tie)."""
     if isinstance(node, cst.Import):
         name = cst_dotted_name(node.names[0].name) or ""
-        return import_section(name, 0, first_party), (0, *_name_key(name), ())
+        return import_section(name, 0, first_party, style), order_key(style, False, name, ())
     module = _from_module(node)
     names = node.names
     first: tuple = ()
     if not isinstance(names, cst.ImportStar):
         asname = names[0].asname  # `from m import a` sorts before `from m import a as b`
-        alias = () if asname is None else (_natural(cst_dotted_name(asname.name) or ""),)
+        alias = () if asname is None else (natural(cst_dotted_name(asname.name) or ""),)
         first = (*member_key(names[0].name.value), alias)
     return (
-        import_section(module, len(node.relative), first_party),
-        (1, *_name_key(module), first),
+        import_section(module, len(node.relative), first_party, style),
+        order_key(style, True, module, first),
     )
 
 
@@ -203,8 +171,11 @@ class _Edit:
         self.body.insert(i, stmt.with_changes(leading_lines=list(lead)))
         self.end += 1
 
-    def delete(self, i: int) -> None:
-        """Delete statement ``i`` of the block, undoing the blank lines its insertion made."""
+    def delete(self, i: int, fresh_below: bool) -> None:
+        """Delete statement ``i`` of the block, undoing the blank lines its insertion made.
+
+        ``fresh_below``: an only import under a docstring has fresh blank lines below it (set
+        ``lines_after_imports``), not the docstring's shared out."""
         lead = list(self.body[i].leading_lines)
         after = self.leading(i + 1)
         prev_import = i > self.first
@@ -216,7 +187,7 @@ class _Edit:
         elif prev_import:  # the block's last line: was it a new last section?
             if lead_blank:
                 lead = lead[:-1]  # the blank line that separated it
-        elif not self.first:  # the only import, at the top: the blank lines under it are ours
+        elif not self.first or fresh_below:  # the only import: the blank lines under it are ours
             after = after[_blank_run(after) :]
         # the only import under a docstring: the blank lines were only shared out
         del self.body[i]
@@ -264,32 +235,66 @@ def _drop_name(node: cst.ImportFrom, j: int) -> cst.ImportFrom:
     return node.with_changes(names=names)
 
 
+def _insert_only_import(
+    edit: _Edit, stmt: cst.SimpleStatementLine, style: ImportStyle, follows: ast.stmt | None
+) -> None:
+    """Put ``stmt`` in a module without imports (see the layouts above)."""
+    first = edit.first
+    if follows is None and first < len(edit.body):
+        follows = edit.body[first]
+    lines_after = style.lines_after_imports
+    if follows is None:
+        lines_after = 0
+    elif lines_after is None:
+        lines_after = _lines_before(follows)
+    fresh = [cst.EmptyLine()] * lines_after
+    after = edit.leading(first)
+    run = _blank_run(after)
+    if first and style.lines_after_imports is not None:  # docstring's blank lines stay above
+        edit.set_leading(first, [*fresh, *after[run:]])
+        edit.insert(first, stmt, after[:run])
+    elif first:  # under the docstring; of the blank lines there, the right number go below
+        keep = max(run - lines_after, 0)
+        edit.set_leading(first, after[keep:])
+        edit.insert(first, stmt, after[:keep])
+    else:  # at the top, under header comments (LibCST keeps them apart from the body)
+        edit.set_leading(first, [*fresh, *after])
+        edit.insert(first, stmt, ())
+
+
+def _mergeable(edit: _Edit, from_module: str) -> int | None:
+    """Index of a ``from <from_module> import a, b`` line (no star, no alias) to join."""
+    for i in range(edit.first, edit.end):
+        found = _runtime_from(edit.body[i])
+        if (
+            found is not None
+            and found[1] == from_module
+            and not isinstance(found[0].names, cst.ImportStar)
+            and all(alias.asname is None for alias in found[0].names)
+        ):
+            return i
+    return None
+
+
 def _insert_statement(
     edit: _Edit,
     stmt: cst.SimpleStatementLine,
     first_party: Collection[str] | None,
-    lines_after: int | None,
+    style: ImportStyle,
+    follows: ast.stmt | None,
 ) -> None:
-    """Put a new import line where isort would (see the layouts above)."""
-    section, key = _sort_key(stmt.body[0], first_party)
-    fresh = cst.EmptyLine()
+    """Put a new import line where isort would (see the layouts above); ``follows``: the
+    statement after the block when it is not in ``edit``."""
     first, end = edit.first, edit.end
-    if first == end:  # no import at all
-        if lines_after is None:
-            lines_after = _lines_before(edit.body[first]) if first < len(edit.body) else 0
-        after = edit.leading(first)
-        if first:  # under the docstring; of the blank lines there, the right number go below
-            keep = max(_blank_run(after) - lines_after, 0)
-            edit.set_leading(first, after[keep:])
-            edit.insert(first, stmt, after[:keep])
-        else:  # at the top, under header comments (LibCST keeps them apart from the body)
-            edit.set_leading(first, [*[fresh] * lines_after, *after])
-            edit.insert(first, stmt, ())
+    if first == end:
+        _insert_only_import(edit, stmt, style, follows)
         return
+    section, key = _sort_key(stmt.body[0], first_party, style)
+    fresh = cst.EmptyLine()
     entries = []
     for i in range(first, end):
         node = _single_import(edit.body[i]) or edit.body[i].body[0]
-        entries.append((i, *_sort_key(node, first_party)))
+        entries.append((i, *_sort_key(node, first_party, style)))
     same = [(i, k) for i, s, k in entries if s == section]
     if same:
         successor = next((i for i, k in same if k > key), None)
@@ -320,15 +325,16 @@ def add_runtime_imports(
     first_party: Collection[str] | None = None,
     *,
     after: ast.stmt | None = None,
+    style: ImportStyle = DEFAULT_STYLE,
 ) -> cst.Module:
     """Ensure ``from <runtime module> import <name>`` for each inserted runtime name.
 
     A name already imported that way in the leading import block is left alone; one more name
-    of a module already imported joins that import (in ruff's order of names); otherwise a new
-    line goes where isort would put it, classified with ``first_party`` (see
-    :func:`import_section`). ``after``: the statement that follows the leading import block in
-    the whole file when ``module`` is only its first chunk (it decides the blank lines under an
-    import put in a module that had none).
+    of a module already imported joins that import (in ruff's order of names; never with
+    ``style.force_single_line``); otherwise a new line goes where isort would put it under
+    ``style``, classified with ``first_party`` (see :func:`import_section`). ``after``: the
+    statement that follows the leading import block in the whole file when ``module`` is only
+    its first chunk (it decides the blank lines under an import put in a module that had none).
     """
     wanted = set(names)
     if not wanted:
@@ -351,20 +357,15 @@ def add_runtime_imports(
     by_module: dict[str, list[str]] = {}
     for name in sorted(wanted, key=member_key):
         by_module.setdefault(runtime_names()[name], []).append(name)
+    lines: list[tuple[str, list[str]]] = []
+    for from_module in sorted(by_module, key=name_key):
+        if style.force_single_line:
+            lines.extend((from_module, [name]) for name in by_module[from_module])
+        else:
+            lines.append((from_module, by_module[from_module]))
     config = module.config_for_parsing
-    for from_module in sorted(by_module, key=_name_key):
-        missing = by_module[from_module]
-        target = next(
-            (
-                i
-                for i in range(edit.first, edit.end)
-                if (found := _runtime_from(edit.body[i])) is not None
-                and found[1] == from_module
-                and not isinstance(found[0].names, cst.ImportStar)
-                and all(alias.asname is None for alias in found[0].names)
-            ),
-            None,
-        )
+    for from_module, missing in lines:
+        target = None if style.force_single_line else _mergeable(edit, from_module)
         if target is not None:
             stmt = edit.body[target]
             node = stmt.body[0]
@@ -373,14 +374,15 @@ def add_runtime_imports(
             edit.body[target] = stmt.with_changes(body=[node])
             continue
         text = f"from {from_module} import {', '.join(missing)}{module.default_newline}"
-        lines_after = None if after is None else _lines_before(after)
-        _insert_statement(edit, cst.parse_statement(text, config), first_party, lines_after)
+        _insert_statement(edit, cst.parse_statement(text, config), first_party, style, after)
     return edit.result()
 
 
-def remove_runtime_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
+def remove_runtime_imports(
+    module: cst.Module, names: Iterable[str], style: ImportStyle = DEFAULT_STYLE
+) -> cst.Module:
     """Drop the runtime imports in ``names`` (callers pass only names no longer used), undoing
-    exactly what :func:`add_runtime_imports` did, blank lines included."""
+    exactly what :func:`add_runtime_imports` did under the same ``style``, blank lines included."""
     wanted = set(names)
     if not wanted:
         return module
@@ -402,7 +404,7 @@ def remove_runtime_imports(module: cst.Module, names: Iterable[str]) -> cst.Modu
             continue
         changed = True
         if len(drop) == len(node.names):
-            edit.delete(i)
+            edit.delete(i, style.lines_after_imports is not None)
             continue
         for j in reversed(drop):
             node = _drop_name(node, j)

@@ -28,6 +28,7 @@ from codemods import registry
 from codemods.base import MARKER, Target
 from codemods.chunks import chunk_text, split_chunks
 from codemods.import_edits import remove_runtime_imports, used_names
+from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from codemods.imports import cst_dotted_name
 from codemods.lines import split_lines
 from codemods.scan import child_qualname
@@ -362,9 +363,13 @@ def marker_lines(code: str) -> list[int]:
 
 
 def remove_tracing(
-    source: str, tree: ast.Module, kinds: Collection[str] | None = None
+    source: str,
+    tree: ast.Module,
+    kinds: Collection[str] | None = None,
+    import_style: ImportStyle = DEFAULT_STYLE,
 ) -> tuple[str, list[Target]]:
-    """Strip the marked insertions of ``kinds`` from ``source`` (parsed by ``ast`` as ``tree``).
+    """Strip the marked insertions of ``kinds`` from ``source`` (parsed by ``ast`` as ``tree``),
+    and the runtime imports they no longer need, as added under ``import_style``.
 
     Only the top-level chunks whose text holds the marker are parsed with LibCST.
     """
@@ -382,7 +387,8 @@ def remove_tracing(
     new_source = "".join(texts)
     unused = {name for name in remover.names if name not in used_names(new_source)}
     if unused:
-        texts[0] = chunk_text(remove_runtime_imports(cst.parse_module(texts[0]), unused))
+        first = remove_runtime_imports(cst.parse_module(texts[0]), unused, import_style)
+        texts[0] = chunk_text(first)
         new_source = "".join(texts)
     lines = marker_lines(source)
     targets = [

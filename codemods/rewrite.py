@@ -17,6 +17,7 @@ from collections.abc import Collection
 
 from codemods import registry
 from codemods.base import MARKER, STYLES, Rewrite, UnparsableSource
+from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from codemods.index import ProjectIndex, summarize
 from codemods.plan import Context, Plan
 from codemods.scan import ModuleScan, scan_module
@@ -37,6 +38,7 @@ def rewrite(
     remove: bool = False,
     apply: bool = True,
     scan: ModuleScan | None = None,
+    import_style: ImportStyle = DEFAULT_STYLE,
 ) -> Rewrite:
     """Instrument (or with ``remove=True`` un-instrument) ``code``, the source of ``module``.
 
@@ -44,9 +46,10 @@ def rewrite(
     ``with TraceSpan(...)`` (generators still get the decorator: a with-block across ``yield``
     would leak the span into the caller). A body on the ``def`` line gets the decorator too.
     ``kinds`` selects kinds by name (default: all, see ``codemods.registry``); with ``remove``
-    it limits what is removed. ``apply=False`` decides only: the code comes back unchanged and
-    ``changes`` says whether it would change (no LibCST when instrumenting). ``scan``: this
-    module's scan when the caller has it already (it must be of ``code``).
+    it limits what is removed. ``import_style``: the project's isort settings, which place the
+    runtime import; remove with the settings it was added with. ``apply=False`` decides only:
+    the code comes back unchanged and ``changes`` says whether it would change (no LibCST when
+    instrumenting). ``scan``: this module's scan when the caller has it already (of ``code``).
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -61,7 +64,7 @@ def rewrite(
         _refuse_lone_cr(source)
         from codemods.remove import remove_tracing
 
-        new_source, targets = remove_tracing(source, tree, selected)
+        new_source, targets = remove_tracing(source, tree, selected, import_style)
         if new_source == source:
             return Rewrite(code, targets)
         return Rewrite(code if not apply else bom + new_source, targets, changes=True)
@@ -84,12 +87,15 @@ def rewrite(
     if not apply:
         _refuse_lone_cr(source)  # as _apply would
         return Rewrite(code, targets, changes=True)
-    return Rewrite(bom + _apply(source, scan, plan, index), targets, changes=True)
+    return Rewrite(bom + _apply(source, scan, plan, index, import_style), targets, changes=True)
 
 
-def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> str:
+def _apply(
+    source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex, import_style: ImportStyle
+) -> str:
     """Carry out ``plan``, parsing with LibCST only the chunks that hold an edit (and chunk 0,
-    where the imports go, sorted as isort would with the index's packages as first-party)."""
+    where the imports go, sorted as isort would under ``import_style``, with the index's
+    packages as first-party)."""
     import libcst as cst
 
     from codemods.apply import Applier
@@ -118,7 +124,8 @@ def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> st
     if needed:
         first_party = {name.partition(".")[0] for name in index.modules}
         rest = scan.tree.body[top_block_end(scan.tree) :]
-        first = add_runtime_imports(first, needed, first_party, after=rest[0] if rest else None)
+        follows = rest[0] if rest else None
+        first = add_runtime_imports(first, needed, first_party, after=follows, style=import_style)
     texts[0] = chunk_text(first)
     return "".join(texts)
 

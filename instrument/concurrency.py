@@ -1,7 +1,7 @@
 """Rewrite many files in worker processes (imported only when there are enough files).
 
 The project index and options are sent once per worker through the pool initializer; each job is
-just (text, module). Only rewrites (LibCST) go to workers; deciding alone is serial. Results come back in submission order, so a parallel run reports
+just (text, module, import style). Only rewrites (LibCST) go to workers; deciding alone is serial. Results come back in submission order, so a parallel run reports
 exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``KeyboardInterrupt``.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from codemods.import_style import ImportStyle
 from instrument.options import Options
 from instrument.transform import Outcome, transform
 
@@ -27,14 +28,14 @@ def _init_worker(index: Any, options: Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(job: tuple[str, str]) -> Outcome:
-    text, module = job
+def _work(job: tuple[str, str, ImportStyle]) -> Outcome:
+    text, module, style = job
     assert _OPTIONS is not None
-    return transform(text, module, _INDEX, _OPTIONS, apply=True)
+    return transform(text, module, _INDEX, _OPTIONS, True, style)
 
 
 def transform_parallel(
-    jobs: Sequence[tuple[str, str]],
+    jobs: Sequence[tuple[str, str, ImportStyle]],
     index: Any,
     options: Options,
     workers: int,
@@ -47,7 +48,7 @@ def transform_parallel(
             max_workers=workers, initializer=_init_worker, initargs=(index, options)
         )
     except (OSError, NotImplementedError, ImportError):
-        return [transform(t, m, index, options, apply=True) for t, m in jobs]
+        return [transform(t, m, index, options, True, s) for t, m, s in jobs]
     chunksize = max(1, len(jobs) // (workers * 4))
     try:
         results: list[Outcome] = []

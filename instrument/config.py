@@ -29,7 +29,8 @@ class ProjectSettings:
     warnings: list[str] = field(default_factory=list)
 
 
-def _load_toml():
+def load_toml_module():
+    """``tomllib`` (3.11+), else ``tomli`` when installed, else ``None``."""
     try:
         import tomllib  # Python 3.11+
 
@@ -62,7 +63,7 @@ def load_settings(paths: Sequence[Path]) -> ProjectSettings:
     settings = ProjectSettings(path=path)
     if path is None:
         return settings
-    toml = _load_toml()
+    toml = load_toml_module()
     if toml is None:
         settings.warnings.append(
             f"{path}: cannot read [tool.goalgen.instrument] on this Python without 'tomli'; "

@@ -23,6 +23,7 @@ import codemods
 from instrument.cache import Cache, Entry, Result, file_hash, fingerprint
 from instrument.diff import unified_diff
 from instrument.files import FoundFile, find_python_files
+from instrument.import_settings import import_style_for
 from instrument.options import Mode, Options
 from instrument.report import CHANGED, FAILED, UNCHANGED, FileResult, Report
 from instrument.source import (
@@ -228,22 +229,26 @@ def _decide_all(
     todo: Sequence[_File], index: Any, options: Options, apply: bool, progress: Progress
 ) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(todo)
-    jobs: list[tuple[int, str, str]] = []
+    jobs: list[tuple[int, str, str, codemods.ImportStyle]] = []
+    styles: dict[Path, codemods.ImportStyle] = {}
     for i, item in enumerate(todo):
         try:
-            jobs.append((i, _read(item).text, item.module))
-        except SourceError as exc:  # changed since the summary step
+            text = _read(item).text
+            style = import_style_for(item.found.path, styles)
+        except SourceError as exc:  # changed since the summary step, or bad isort settings
             outcomes[i] = Outcome(None, error=str(exc))
+            continue
+        jobs.append((i, text, item.module, style))
     workers = min(options.jobs, len(jobs))
     if apply and len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
         from instrument.concurrency import transform_parallel
 
-        done = transform_parallel([(t, m) for _, t, m in jobs], index, options, workers, progress)
-        for (i, _, _), outcome in zip(jobs, done, strict=True):
-            outcomes[i] = outcome
+        done = transform_parallel([job[1:] for job in jobs], index, options, workers, progress)
+        for job, outcome in zip(jobs, done, strict=True):
+            outcomes[job[0]] = outcome
     else:
-        for n, (i, text, module) in enumerate(jobs, 1):
-            outcomes[i] = transform(text, module, index, options, apply, todo[i].scan)
+        for n, (i, text, module, style) in enumerate(jobs, 1):
+            outcomes[i] = transform(text, module, index, options, apply, style, todo[i].scan)
             todo[i].scan = None  # the tree is large; nothing needs it after its plan
             progress(n, len(jobs))
     return [o if o is not None else Outcome(None, error="not processed") for o in outcomes]

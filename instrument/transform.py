@@ -14,6 +14,7 @@ from typing import Any
 
 import codemods
 from codemods.base import Target, UnparsableSource
+from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from instrument.options import Options
 
 # Dependency name for the words the prefilter looks for beyond the fixed ones.
@@ -47,10 +48,13 @@ def transform(
     index: Any,
     options: Options,
     apply: bool,
+    import_style: ImportStyle = DEFAULT_STYLE,
     scan: Any = None,
 ) -> Outcome:
     """Run ``codemods.rewrite`` on ``text`` (``apply=False``: decide only); never raises for a
-    problem in the file. ``scan``: the text's module scan, when the caller kept it."""
+    problem in the file. ``import_style``: the project's isort settings for this file (they
+    place the runtime import, and do not change what is decided). ``scan``: the text's module
+    scan, when the caller kept it."""
     if not codemods.prefilter(text, index):
         return Outcome(text, deps=frozenset({NAMES_DEP}))
     try:
@@ -63,6 +67,7 @@ def transform(
                 kinds=options.kinds,
                 remove=options.remove,
                 apply=apply,
+                import_style=import_style,
                 scan=scan,
             )
     except RecursionError:

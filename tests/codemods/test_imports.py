@@ -8,17 +8,8 @@ import libcst as cst
 import pytest
 from codemod_cases import dedent
 
-from codemods.import_edits import (
-    FIRST_PARTY,
-    FUTURE,
-    LOCAL,
-    STDLIB,
-    THIRD_PARTY,
-    add_runtime_imports,
-    import_section,
-    member_key,
-    remove_runtime_imports,
-)
+from codemods.import_edits import add_runtime_imports, remove_runtime_imports
+from codemods.import_style import ImportStyle
 from codemods.imports import build_import_map, resolve_relative
 
 
@@ -275,35 +266,120 @@ def test_hand_written_names_stay_when_the_added_one_goes() -> None:
     assert remove_runtime_imports(added, ["trace_span"]).code == before
 
 
-@pytest.mark.parametrize(
-    ("names", "expected"),
-    [
-        (
-            ["trace_span", "TraceSpan", "TRACE_ID", "add_trace_metadata"],
-            ["TRACE_ID", "TraceSpan", "add_trace_metadata", "trace_span"],
-        ),
-        (["b10", "b9", "B1", "a"], ["B1", "a", "b9", "b10"]),
-    ],
-    ids=["constants-classes-functions", "natural-case-insensitive"],
-)
-def test_member_order_is_ruffs(names: list[str], expected: list[str]) -> None:
-    assert sorted(names, key=member_key) == expected
+FSWS = ImportStyle(force_sort_within_sections=True)
+SINGLE = ImportStyle(force_single_line=True)
+
+# (before, names, style, after): isort's place under the project's settings, ``app`` indexed.
+STYLE_CASES = [
+    pytest.param(
+        "import os\n\nfrom aiohttp import web\nimport httpx\nimport zoo\n\nx = 1\n",
+        TRACE,
+        FSWS,
+        "import os\n\nfrom aiohttp import web\nfrom frmk.utils.tracing import trace_span\n"
+        "import httpx\nimport zoo\n\nx = 1\n",
+        id="force-sort-within-sections",
+    ),
+    pytest.param(
+        "import os\n\nimport frmk\nimport httpx\n\nx = 1\n",
+        ["TraceSpan"],
+        FSWS,
+        "import os\n\nimport frmk\nfrom frmk.utils.tracing import TraceSpan\nimport httpx\n\nx = 1\n",
+        id="force-sort-within-sections-after-plain-import",
+    ),
+    pytest.param(
+        "import os\n\nimport httpx\n\nfrom app.models import User\nfrom shared.db import Session\n",
+        TRACE,
+        ImportStyle(known_first_party=frozenset({"shared"})),
+        "import os\n\nimport httpx\nfrom frmk.utils.tracing import trace_span\n\n"
+        "from app.models import User\nfrom shared.db import Session\n",
+        id="known-first-party-not-in-index",
+    ),
+    pytest.param(
+        "import os\n\nimport httpx\n\nfrom app import db\n",
+        TRACE,
+        ImportStyle(known_first_party=frozenset({"frmk"})),
+        "import os\n\nimport httpx\n\nfrom app import db\nfrom frmk.utils.tracing import trace_span\n",
+        id="known-first-party-runtime",
+    ),
+    pytest.param(
+        "import os\n\nfrom app.vendored import lib\nfrom fastapi import FastAPI\n\n"
+        "from app.models import User\n",
+        TRACE,
+        ImportStyle(known_third_party=frozenset({"app.vendored"})),
+        "import os\n\nfrom app.vendored import lib\nfrom fastapi import FastAPI\n"
+        "from frmk.utils.tracing import trace_span\n\nfrom app.models import User\n",
+        id="known-third-party-in-index",
+    ),
+    pytest.param(
+        "from frmk.utils.tracing import TraceSpan\n\nx = 1\n",
+        TRACE,
+        SINGLE,
+        "from frmk.utils.tracing import TraceSpan\nfrom frmk.utils.tracing import trace_span\n\nx = 1\n",
+        id="force-single-line-not-merged",
+    ),
+    pytest.param(
+        "import os\n\nfrom app import db\n",
+        ALL,
+        SINGLE,
+        "import os\n\nfrom frmk.utils.tracing import TraceSpan\n"
+        "from frmk.utils.tracing import trace_span\n"
+        "from frmk.utils.tracing.asgi import TraceContextMiddleware\n"
+        "from frmk.utils.tracing.http import httpx_event_hooks\n\nfrom app import db\n",
+        id="force-single-line-new-section",
+    ),
+    pytest.param(
+        '"""Doc."""\n\nx = 1\n',
+        TRACE,
+        ImportStyle(lines_after_imports=2),
+        '"""Doc."""\n\nfrom frmk.utils.tracing import trace_span\n\n\nx = 1\n',
+        id="lines-after-imports-2-under-docstring",
+    ),
+    pytest.param(
+        '"""Doc."""\n\n\ndef f():\n    pass\n',
+        TRACE,
+        ImportStyle(lines_after_imports=1),
+        '"""Doc."""\n\n\nfrom frmk.utils.tracing import trace_span\n\ndef f():\n    pass\n',
+        id="lines-after-imports-1-before-def",
+    ),
+    pytest.param(
+        '"""Doc."""\n# note\nx = 1\n',
+        TRACE,
+        ImportStyle(lines_after_imports=2),
+        '"""Doc."""\nfrom frmk.utils.tracing import trace_span\n\n\n# note\nx = 1\n',
+        id="lines-after-imports-right-under-docstring",
+    ),
+    pytest.param(
+        "x = 1\n",
+        TRACE,
+        ImportStyle(lines_after_imports=2),
+        "from frmk.utils.tracing import trace_span\n\n\nx = 1\n",
+        id="lines-after-imports-no-docstring",
+    ),
+    pytest.param(
+        '"""Doc."""\n',
+        TRACE,
+        ImportStyle(lines_after_imports=2),
+        '"""Doc."""\nfrom frmk.utils.tracing import trace_span\n',
+        id="lines-after-imports-nothing-below",
+    ),
+    pytest.param(
+        "import os\n\n\nx = 1\n",
+        TRACE,
+        ImportStyle(lines_after_imports=2),
+        "import os\n\nfrom frmk.utils.tracing import trace_span\n\n\nx = 1\n",
+        id="lines-after-imports-new-last-section",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("module", "level", "section"),
-    [
-        ("__future__", 0, FUTURE),
-        ("collections.abc", 0, STDLIB),
-        ("httpx", 0, THIRD_PARTY),
-        ("app.models", 0, FIRST_PARTY),
-        ("models", 1, LOCAL),
-        ("", 2, LOCAL),
-    ],
-    ids=["future", "stdlib", "third-party", "first-party", "relative", "relative-bare"],
-)
-def test_import_sections(module: str, level: int, section: int) -> None:
-    assert import_section(module, level, {"app"}) == section
+@pytest.mark.parametrize(("before", "names", "style", "after"), STYLE_CASES)
+def test_add_then_remove_under_project_settings(
+    before: str, names: list[str], style: ImportStyle, after: str
+) -> None:
+    added = add_runtime_imports(cst.parse_module(before), names, {"app"}, style=style)
+    assert added.code == after
+    assert add_runtime_imports(added, names, {"app"}, style=style).code == after
+    assert remove_runtime_imports(cst.parse_module(after), names, style).code == before
 
 
 def test_nothing_to_add_returns_the_same_module() -> None:
