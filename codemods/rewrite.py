@@ -24,6 +24,7 @@ from codemods.import_edits import add_runtime_imports
 from codemods.index import ProjectIndex, summarize
 from codemods.plan import Context, Plan
 from codemods.remove import remove_tracing
+from codemods.runtime_aliases import choose_aliases
 from codemods.scan import ModuleScan, scan_module
 
 BOM = "\ufeff"
@@ -46,7 +47,9 @@ def rewrite(
     ``with TraceSpan(...)`` (generators still get the decorator: a with-block across ``yield``
     would leak the span into the caller). A body on the ``def`` line gets the decorator too.
     ``kinds`` selects kinds by name (default: all, see ``codemods.registry``); with ``remove``
-    it limits what is removed.
+    it limits what is removed. A file opted out with ``# goalgen: ignore`` before its first
+    statement (``codemods.ignore``) has nothing to instrument; its marked edits still go on
+    ``remove``.
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -67,6 +70,8 @@ def rewrite(
         scan = scan_module(source, module, is_package)
     except SyntaxError as exc:
         raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc
+    if scan.ignores.file:
+        return Rewrite(code, [])
     index = index.with_module(module, summarize(scan, is_package))
     plan = Plan()
     ctx = Context(scan, index, style, plan)
@@ -76,6 +81,7 @@ def rewrite(
     targets = sorted(plan.targets, key=lambda t: t.line)
     if not plan.funcs and not plan.calls:  # decided on the ast scan alone: no LibCST parse
         return Rewrite(code, targets)
+    plan.aliases = choose_aliases(scan.tree, source)
     return Rewrite(bom + _apply(source, scan, plan, index), targets)
 
 
@@ -104,7 +110,9 @@ def _apply(source: str, scan: ModuleScan, plan: Plan, index: ProjectIndex) -> st
     if needed:
         first_party = {name.partition(".")[0] for name in index.modules}
         rest = scan.tree.body[top_block_end(scan.tree) :]
-        first = add_runtime_imports(first, needed, first_party, after=rest[0] if rest else None)
+        first = add_runtime_imports(
+            first, needed, first_party, aliases=plan.aliases, after=rest[0] if rest else None
+        )
     texts[0] = chunk_text(first)
     return "".join(texts)
 
