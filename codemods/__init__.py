@@ -28,8 +28,12 @@ ends with the comment ``# goalgen: instrument`` (``base.MARKER``), e.g.::
 
 ``rewrite(..., remove=True)`` strips exactly the marked edits, so ``@trace_span``/``TraceSpan``
 written by hand (no marker) survive, and instrument-then-remove gives back the original bytes.
-Tracing already present (a ``trace_span`` decorator or a body that is one ``with TraceSpan``,
-under any import alias, by hand or by the tool) is reported as "present" and not added again.
+Tracing already present (frmk's ``trace_span`` decorator or a body that is one ``with
+TraceSpan``, under any import alias, by hand or by the tool) is reported as "present" and not
+added again; a project's own ``trace_span`` is not frmk's, and where the module binds such a
+name frmk's goes in as ``goalgen_trace_span`` (``codemods.runtime_aliases``). A person opts code
+out with ``# goalgen: ignore`` on a def/class or call line, or at the top of the file
+(``codemods.ignore``); every kind honours it, reporting the target as skipped.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The walk visits statements only (module, class and function bodies and the suite
 statements), naming functions exactly as :mod:`codemods.scan` does, so it finds planned targets
 without LibCST metadata. Expressions are visited only in scopes that have planned call edits.
 Every inserted line ends with :data:`~codemods.base.MARKER`; snippets are parsed with the
-module's own config so indentation and line endings match the file.
+module's own config so indentation and line endings match the file. Runtime names are written
+under the module's local names for them (``Plan.aliases``, see ``codemods.runtime_aliases``).
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class _CallEditor(cst.CSTTransformer):
         if edit is None or edit.action != "kwarg":
             return updated
         self.applier.needed.add(edit.value)
-        value = cst.parse_expression(f"{edit.value}()", config=self.applier.config)
+        value = cst.parse_expression(f"{self.applier.local(edit.value)}()", self.applier.config)
         call, own_line = append_kwarg(updated, edit.keyword, value, self.applier.indent)
         self.mark_line |= not own_line
         return call
@@ -178,7 +179,12 @@ class Applier:
         self.seen: dict[str, int] = dict(seen or {})
         self.counts: dict[str, dict[str, int]] = {k: dict(v) for k, v in (counts or {}).items()}
         self.needed: set[str] = set()  # runtime names the inserted code uses
+        self.aliases = plan.aliases
         self._templates: dict[str, cst.CSTNode] = {}
+
+    def local(self, name: str) -> str:
+        """The name runtime ``name`` is written under in this module."""
+        return self.aliases.get(name, name)
 
     def _template(self, kind: str) -> cst.CSTNode:
         """Parsed once per module (parsing a snippet costs far more than copying one)."""
@@ -186,10 +192,10 @@ class Applier:
         if node is None:
             nl, indent = self.nl, self.indent
             if kind == "decorator":
-                text = f"@trace_span(_)  {MARKER}{nl}def _():{nl}{indent}pass{nl}"
+                text = f"@{self.local('trace_span')}(_)  {MARKER}{nl}def _():{nl}{indent}pass{nl}"
                 node = cst.parse_statement(text, config=self.config).decorators[0]
             else:
-                text = f"with TraceSpan(_):  {MARKER}{nl}{indent}pass{nl}"
+                text = f"with {self.local('TraceSpan')}(_):  {MARKER}{nl}{indent}pass{nl}"
                 node = cst.parse_statement(text, config=self.config)
             self._templates[kind] = node
         return node
@@ -315,8 +321,8 @@ class Applier:
                 out = [self._wrap(out, edit.span)]
                 wrapped = True
             elif edit.action == "after":
-                self.needed.add("TraceContextMiddleware")
-                text = f"{edit.statement}  {MARKER}{self.nl}"
+                self.needed.add(edit.value)
+                text = f"{edit.statement}({self.local(edit.value)})  {MARKER}{self.nl}"
                 out.append(cst.parse_statement(text, config=self.config))
         return out
 

@@ -16,7 +16,7 @@ modules, and ``--remove`` undoes exactly that, blank lines included::
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import libcst as cst
 
@@ -31,6 +31,7 @@ from codemods.import_style import (
 )
 from codemods.imports import cst_dotted_name
 from codemods.registry import runtime_names
+from codemods.runtime_aliases import is_alias
 from codemods.syntax import parse
 
 # -- runtime import edits -----------------------------------------------------------------
@@ -319,11 +320,37 @@ def _insert_statement(
     edit.insert(later, stmt, lines[:run])
 
 
+def _imports(stmt: cst.BaseStatement, name: str, local: str) -> bool:
+    """Does ``stmt`` import runtime ``name`` under ``local`` from its runtime module?"""
+    found = _runtime_from(stmt)
+    if found is None or runtime_names().get(name) != found[1]:
+        return False
+    names = found[0].names
+    if isinstance(names, cst.ImportStar):
+        return local == name
+    return any(
+        alias.name.value == name
+        and (cst_dotted_name(alias.asname.name) if alias.asname else name) == local
+        for alias in names
+    )
+
+
+def _aliased_import(from_module: str, name: str, alias: str, nl: str) -> str:
+    """``from m import name as alias`` on its own line, as ruff's isort writes it (it never
+    combines an ``as`` import with others): wrapped, with a trailing comma that keeps it
+    wrapped, when it would not fit in 79 columns (so it is clean under any line length)."""
+    line = f"from {from_module} import {name} as {alias}"
+    if len(line) <= 79:
+        return line + nl
+    return f"from {from_module} import ({nl}    {name} as {alias},{nl}){nl}"
+
+
 def add_runtime_imports(
     module: cst.Module,
     names: Iterable[str],
     first_party: Collection[str] | None = None,
     *,
+    aliases: Mapping[str, str] | None = None,
     after: ast.stmt | None = None,
     style: ImportStyle = DEFAULT_STYLE,
 ) -> cst.Module:
@@ -332,30 +359,27 @@ def add_runtime_imports(
     A name already imported that way in the leading import block is left alone; one more name
     of a module already imported joins that import (in ruff's order of names; never with
     ``style.force_single_line``); otherwise a new line goes where isort would put it under
-    ``style``, classified with ``first_party`` (see :func:`import_section`). ``after``: the
+    ``style``, classified with ``first_party`` (see :func:`import_section`). ``aliases``:
+    runtime name -> the alias it goes in under (``codemods.runtime_aliases``); each such import
+    is a line of its own. ``after``: the
     statement that follows the leading import block in the whole file when ``module`` is only
     its first chunk (it decides the blank lines under an import put in a module that had none).
     """
-    wanted = set(names)
-    if not wanted:
-        return module
+    aliases = aliases or {}
     edit = _Edit(module)
-    for stmt in edit.body[edit.first : edit.end]:
-        found = _runtime_from(stmt)
-        if found is None:
-            continue
-        node, from_module = found
-        if isinstance(node.names, cst.ImportStar):
-            wanted -= {n for n in wanted if runtime_names()[n] == from_module}
-            continue
-        for alias in node.names:
-            name = alias.name.value
-            if alias.asname is None and runtime_names().get(name) == from_module:
-                wanted.discard(name)
+    block = edit.body[edit.first : edit.end]
+    wanted = {
+        name for name in names
+        if not any(_imports(stmt, name, aliases.get(name, name)) for stmt in block)
+    }  # fmt: skip
     if not wanted:
         return module
+    config = module.config_for_parsing
+    for name in sorted(wanted & set(aliases), key=member_key):
+        text = _aliased_import(runtime_names()[name], name, aliases[name], module.default_newline)
+        _insert_statement(edit, cst.parse_statement(text, config), first_party, style, after)
     by_module: dict[str, list[str]] = {}
-    for name in sorted(wanted, key=member_key):
+    for name in sorted(wanted - set(aliases), key=member_key):
         by_module.setdefault(runtime_names()[name], []).append(name)
     lines: list[tuple[str, list[str]]] = []
     for from_module in sorted(by_module, key=name_key):
@@ -363,7 +387,6 @@ def add_runtime_imports(
             lines.extend((from_module, [name]) for name in by_module[from_module])
         else:
             lines.append((from_module, by_module[from_module]))
-    config = module.config_for_parsing
     for from_module, missing in lines:
         target = None if style.force_single_line else _mergeable(edit, from_module)
         if target is not None:
@@ -381,8 +404,10 @@ def add_runtime_imports(
 def remove_runtime_imports(
     module: cst.Module, names: Iterable[str], style: ImportStyle = DEFAULT_STYLE
 ) -> cst.Module:
-    """Drop the runtime imports in ``names`` (callers pass only names no longer used), undoing
-    exactly what :func:`add_runtime_imports` did under the same ``style``, blank lines included."""
+    """Drop the runtime imports of the local ``names`` (callers pass only names no longer
+    used): plain ones, and the tool's aliases (``goalgen_trace_span``; an alias a person chose
+    stays), undoing exactly what :func:`add_runtime_imports` did under the same ``style``,
+    blank lines included."""
     wanted = set(names)
     if not wanted:
         return module
@@ -396,9 +421,8 @@ def remove_runtime_imports(
         drop = [
             j
             for j, alias in enumerate(node.names)
-            if alias.asname is None
-            and alias.name.value in wanted
-            and runtime_names().get(alias.name.value) == from_module
+            if runtime_names().get(alias.name.value) == from_module
+            and _local_if_ours(alias) in wanted
         ]
         if not drop:
             continue
@@ -410,6 +434,15 @@ def remove_runtime_imports(
             node = _drop_name(node, j)
         edit.body[i] = edit.body[i].with_changes(body=[node])
     return edit.result() if changed else module
+
+
+def _local_if_ours(alias: cst.ImportAlias) -> str | None:
+    """The local name of an imported runtime name, when it is its own or the tool's alias."""
+    name = alias.name.value
+    if alias.asname is None:
+        return name
+    local = cst_dotted_name(alias.asname.name) or ""
+    return local if is_alias(local, name) else None
 
 
 def used_names(code: str) -> set[str]:

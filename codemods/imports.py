@@ -114,9 +114,11 @@ def build_import_map(tree: ast.Module, module: str, is_package: bool) -> ImportM
 
 
 def is_runtime(qualified: str, name: str) -> bool:
-    """Does a resolved name denote the runtime object ``name`` (trace_span, TraceSpan, ...)?
+    """Does a resolved name denote frmk's own runtime object ``name`` (trace_span, TraceSpan, ...)?
 
-    Any object of that name counts, wherever it is imported from: tracing a person added with a
-    wrapper or re-export of their own is still tracing, and is left alone.
+    Only frmk's object counts, under any import alias (the tool's ``goalgen_trace_span`` too) or
+    module path inside ``frmk``: tracing a person wrote with it is left alone. A project's own
+    ``trace_span`` is another function, so what it decorates still gets frmk's.
     """
-    return qualified == name or qualified.endswith("." + name)
+    head, _, last = qualified.rpartition(".")
+    return last == name and (head == "frmk" or head.startswith("frmk."))

@@ -33,13 +33,7 @@ class ModuleSummary:
 
 
 def summarize(scan: ModuleScan, is_package: bool) -> ModuleSummary:
-    """Reduce a module scan to the facts the index keeps.
-
-    Imports of the tracing runtime are left out: they are what instrumenting adds, and no kind
-    needs them from another module, so a file's summary (and what depends on it) is the same
-    before and after ``instrument``.
-    """
-    runtime = tuple(f"{module}." for module in set(registry.runtime_names().values()))
+    """Reduce a module scan to the facts the index keeps."""
     facts = {}
     for kind in registry.kinds():
         if kind.summarize is not None:
@@ -48,7 +42,7 @@ def summarize(scan: ModuleScan, is_package: bool) -> ModuleSummary:
                 facts[kind.name] = value
     return ModuleSummary(
         is_package=is_package,
-        imports={k: v for k, v in scan.imports.names.items() if not v.startswith(runtime)},
+        imports=dict(scan.imports.names),
         classes={c.qualname: tuple(c.bases) for c in scan.classes.values()},
         functions=frozenset(f.name for f in scan.funcs.values() if f.scope_key == ""),
         facts=facts,

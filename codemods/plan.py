@@ -4,7 +4,8 @@
 Each kind (see :mod:`codemods.registry`) reads the module's ``ast`` scan and the project index
 and records, in a :class:`Plan`, the functions to trace and the calls to touch, plus a
 :class:`~codemods.base.Target` for every place it looked at. :mod:`codemods.apply` then carries
-the plan out on the LibCST tree.
+the plan out on the LibCST tree. Targets a person opted out with ``# goalgen: ignore``
+(:mod:`codemods.ignore`) are reported as skipped here, for every kind.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from codemods.base import Target
+from codemods.ignore import REASON as IGNORED
+from codemods.imports import is_runtime
 from codemods.scan import CallInfo, FuncInfo, ModuleScan
 
 if TYPE_CHECKING:
@@ -32,7 +35,9 @@ class CallEdit:
     """Touch one call site.
 
     ``kwarg``: append ``keyword=value()`` to the call. ``wrap``: put the call's statement in
-    ``with TraceSpan(span):``. ``after``: insert ``statement`` on the line after it.
+    ``with TraceSpan(span):``. ``after``: insert ``statement(value)`` on the line after it (a
+    call of ``statement`` with one argument, ``value``). ``value`` is a runtime name; it is
+    written under the module's local name for it (see :attr:`Plan.aliases`).
     """
 
     action: str
@@ -48,6 +53,9 @@ class Plan:
     funcs: dict[str, FuncEdit] = field(default_factory=dict)
     calls: dict[str, dict[tuple[str, int], CallEdit]] = field(default_factory=dict)
     decided: set[str] = field(default_factory=set)  # function keys some codemod already took
+    # runtime name -> the alias it goes in under, where the module binds the name to something
+    # else (see codemods.runtime_aliases); every other runtime name goes in under its own name.
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,13 +77,25 @@ class Context:
         info = self.scan.classes[class_key]
         return self.index.class_kinds(f"{self.module}.{info.qualname}")
 
+    def is_runtime(self, qualified: str, name: str) -> bool:
+        """Is ``qualified`` (resolved through the module's imports) frmk's runtime ``name``,
+        also when a project module re-exports it?"""
+        return is_runtime(qualified, name) or is_runtime(self.index.resolve(qualified), name)
+
+    def traced(self, func: FuncInfo) -> bool:
+        """Does frmk's tracing already cover ``func`` (its decorator, or a TraceSpan body)?"""
+        return any(self.is_runtime(qualified, name) for qualified, name in func.tracers)
+
     def trace_function(self, func: FuncInfo, kind: str, span: str) -> None:
-        """Plan tracing for ``func`` unless it is a stub, already traced or already taken."""
+        """Plan tracing for ``func`` unless it is opted out, a stub, already traced or already
+        taken."""
         if func.key in self.plan.decided:
             return
         self.plan.decided.add(func.key)
         reason = ""
-        if func.overload:
+        if func.ignored:
+            reason = IGNORED
+        elif func.overload:
             reason = "typing.overload stub"
         elif func.abstract_stub:
             reason = "abstract method without a body"
@@ -84,7 +104,7 @@ class Context:
         if reason:
             self.skip(kind, func.qualname, func.line, reason, span)
             return
-        if func.traced:
+        if self.traced(func):
             self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present"))
             return
         block = self.style == "block" and not func.is_generator
@@ -92,6 +112,10 @@ class Context:
         self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added"))
 
     def edit_call(self, call: CallInfo, kind: str, name: str, edit: CallEdit) -> None:
+        """Plan ``edit`` of ``call`` unless it is opted out."""
+        if call.ignored:
+            self.skip(kind, name, call.line, IGNORED, edit.span)
+            return
         self.plan.calls.setdefault(call.scope_key, {})[(call.callee, call.ordinal)] = edit
         self.plan.targets.append(Target(kind, name, edit.span, call.line, "added"))
 

@@ -12,15 +12,18 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
   has a line of its own the argument has a line of its own, marked, and that line goes.
 
 Each edit's kind comes from its span-name prefix, the inserted statement or the client argument,
-as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the removal. Runtime imports are removed afterwards when nothing uses them any more. Instrument
-followed by remove gives back the original bytes. Needs no index: it reads only the file.
+as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the removal. The
+runtime names may be written under the tool's aliases (``goalgen_trace_span``, see
+``codemods.runtime_aliases``), known from the file's own imports. Runtime imports (the tool's
+aliased ones too) are removed afterwards when nothing uses them any more. Instrument followed by
+remove gives back the original bytes. Needs no index: it reads only the file.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import libcst as cst
 
@@ -31,6 +34,7 @@ from codemods.import_edits import remove_runtime_imports, used_names
 from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from codemods.imports import cst_dotted_name
 from codemods.lines import split_lines
+from codemods.runtime_aliases import aliases_in
 from codemods.scan import child_qualname
 
 # Arguments the kinds append to calls: keyword -> runtime function (e.g. event_hooks, http).
@@ -51,15 +55,25 @@ def _unmark(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:
     return ws.with_changes(comment=cst.Comment(text[: -len(MARKER) - 2]))
 
 
-def _span_of(call: cst.BaseExpression, name: str) -> str | None:
-    """The span literal of ``name("span")`` (trace_span / TraceSpan under any spelling)."""
+def _runtime_name(text: str, aliases: Mapping[str, str]) -> str:
+    """The runtime name a callee spells: the one an alias of the tool's stands for, or its
+    last part (``trace_span``, ``tracing.trace_span``)."""
+    return aliases.get(text) or text.rpartition(".")[2]
+
+
+def _span_of(
+    call: cst.BaseExpression, name: str, aliases: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """``(span literal, local name used)`` of ``name("span")`` (trace_span / TraceSpan under
+    any spelling, or an alias of the tool's)."""
     if not isinstance(call, cst.Call):
         return None
     callee = cst_dotted_name(call.func) or ""
-    if callee.rpartition(".")[2] != name or not call.args:
+    if _runtime_name(callee, aliases) != name or not call.args:
         return None
     first = call.args[0].value
-    return first.evaluated_value if isinstance(first, cst.SimpleString) else ""
+    span = first.evaluated_value if isinstance(first, cst.SimpleString) else ""
+    return span, callee if callee in aliases else name
 
 
 class _ArgStripper(cst.CSTTransformer):
@@ -67,15 +81,18 @@ class _ArgStripper(cst.CSTTransformer):
 
     An argument on a line of its own (the call's ``)`` has its own line) is the tool's when
     that line carries the marker; any other is the tool's when the statement's line does
-    (``line_marked``). ``on_own_line(value_name)`` is called for each marked argument line, in
-    source order (its argument is dropped only with ``strip``).
+    (``line_marked``). ``on_own_line(local)`` is called for each marked argument line, in
+    source order (its argument is dropped only with ``strip``); ``local`` is the name the
+    argument calls (the runtime function, or the tool's alias of it in ``aliases``).
     """
 
-    def __init__(self, line_marked: bool, strip: bool, on_own_line) -> None:
+    def __init__(self, line_marked: bool, strip: bool, on_own_line, aliases) -> None:
         self.line_marked = line_marked
         self.strip = strip
         self.on_own_line = on_own_line
-        self.removed: list[str] = []  # argument values taken off under the statement's marker
+        self.aliases = aliases
+        self.removed: list[str] = []  # local names called by arguments taken off under the
+        # statement's marker
         self.own_lines = 0  # arguments taken off their own marked line
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
@@ -84,24 +101,22 @@ class _ArgStripper(cst.CSTTransformer):
             return updated
         last = args[-1]
         value_name = CLIENT_ARGS.get(last.keyword.value)
-        if not (
-            value_name
-            and isinstance(last.value, cst.Call)
-            and not last.value.args
-            and cst_dotted_name(last.value.func) == value_name
-        ):
+        if not (value_name and isinstance(last.value, cst.Call) and not last.value.args):
+            return updated
+        local = cst_dotted_name(last.value.func) or ""
+        if self.aliases.get(local, local) != value_name:
             return updated
         trailing = isinstance(last.comma, cst.Comma)
         end = last.comma.whitespace_after if trailing else last.whitespace_after_arg
         if isinstance(end, cst.ParenthesizedWhitespace) and _is_marked(end.first_line):
-            self.on_own_line(value_name)  # on a line of its own, marked there
+            self.on_own_line(local)  # on a line of its own, marked there
             if not self.strip:
                 return updated
             self.own_lines += 1
             return updated.with_changes(args=_without_own_line_arg(args, end))
         if not (self.line_marked and self.strip):
             return updated
-        self.removed.append(value_name)
+        self.removed.append(local)
         if len(args) == 1:
             return updated.with_changes(args=[])
         args[-2] = args[-2].with_changes(comma=last.comma)
@@ -136,7 +151,11 @@ _OWN_LINE_ARG = re.compile(
 class Remover:
     """One pass over a module's statements; records a Target for every removal, in order."""
 
-    def __init__(self, kinds: Collection[str] | None = None) -> None:
+    def __init__(
+        self, kinds: Collection[str] | None = None, aliases: Mapping[str, str] | None = None
+    ) -> None:
+        """``aliases``: the tool's aliases the file imports, alias -> runtime name."""
+        self.aliases = dict(aliases or {})
         self.kinds = frozenset(registry.names() if kinds is None else kinds)
         # Unknown span prefixes (a marked span named by hand) go only when nothing is deselected.
         self.all_kinds = self.kinds >= set(registry.names())
@@ -144,13 +163,14 @@ class Remover:
         self.targets: list[Target] = []
         self.lines: list[int] = []  # per target: index of its marker among the file's markers
         self.marker = -1  # index of the last marked line met
-        self.names: set[str] = set()  # runtime names whose uses were removed
+        self.names: set[str] = set()  # local runtime names whose uses were removed
         self.scope: list[tuple[str, str]] = [("module", "")]  # (kind, qualname), innermost last
         self.own_lines = False  # see run()
 
-    @staticmethod
-    def _client_kind(value_name: str) -> str:
-        return next(k for k, fn in registry.client_args().values() if fn == value_name)
+    def _client_kind(self, local: str) -> tuple[str, str]:
+        """(kind, runtime function) of a client argument calling ``local``."""
+        value_name = self.aliases.get(local, local)
+        return next(k for k, fn in registry.client_args().values() if fn == value_name), value_name
 
     def _selected(self, kind: str | None) -> bool:
         return kind in self.kinds if kind is not None else self.all_kinds
@@ -191,13 +211,14 @@ class Remover:
         if isinstance(stmt, cst.FunctionDef):
             kept = []
             for dec in stmt.decorators:
-                span = _span_of(dec.decorator, "trace_span")
-                if span is not None and _is_marked(dec.trailing_whitespace):
+                found = _span_of(dec.decorator, "trace_span", self.aliases)
+                if found is not None and _is_marked(dec.trailing_whitespace):
+                    span, local = found
                     self._met_marker()
                     kind = registry.span_kind(span)
                     if self._selected(kind):
                         self._found(kind or "", self._qual(stmt.name.value), span)
-                        self.names.add("trace_span")
+                        self.names.add(local)
                         continue
                 kept.append(dec)
             if len(kept) != len(stmt.decorators):
@@ -214,8 +235,9 @@ class Remover:
             finally:
                 self.scope.pop()
         if isinstance(stmt, cst.With) and isinstance(stmt.body, cst.IndentedBlock):
-            span = _span_of(stmt.items[0].item, "TraceSpan")
-            if span is not None and _is_marked(stmt.body.header):
+            found = _span_of(stmt.items[0].item, "TraceSpan", self.aliases)
+            if found is not None and _is_marked(stmt.body.header):
+                span, local = found
                 self._met_marker()
                 kind = registry.span_kind(span)
                 if not self._selected(kind):  # kept: only look inside
@@ -224,7 +246,7 @@ class Remover:
                         return [stmt]
                     return [stmt.with_changes(body=stmt.body.with_changes(body=inner_new))]
                 self._found(kind or "", self._qual(), span)
-                self.names.add("TraceSpan")
+                self.names.add(local)
                 inner = list(stmt.body.body)
                 inner[0] = inner[0].with_changes(
                     leading_lines=[*stmt.leading_lines, *inner[0].leading_lines]
@@ -249,8 +271,7 @@ class Remover:
             return [self._strip(stmt)]
         return [self._clause(stmt)]
 
-    @staticmethod
-    def _inserted(stmt: cst.SimpleStatementLine) -> tuple[str, str, str] | None:
+    def _inserted(self, stmt: cst.SimpleStatementLine) -> tuple[str, str, str] | None:
         """(kind, method, argument) when ``stmt`` is a statement a kind inserts after a call,
         ``<owner>.<method>(<runtime name>)`` (e.g. ``app.add_middleware(TraceContextMiddleware)``)."""
         if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Expr):
@@ -259,8 +280,8 @@ class Remover:
         if not isinstance(call, cst.Call) or len(call.args) != 1:
             return None
         method = (cst_dotted_name(call.func) or "").rpartition(".")[2]
-        argument = cst_dotted_name(call.args[0].value) or ""
-        kind = registry.statements().get((method, argument))
+        argument = cst_dotted_name(call.args[0].value) or ""  # its local name
+        kind = registry.statements().get((method, self.aliases.get(argument, argument)))
         return (kind, method, argument) if kind else None
 
     def _strip(self, node: cst.CSTNode) -> cst.CSTNode:
@@ -280,7 +301,7 @@ class Remover:
         ):
             fields = (*fields, "body")
         strip = bool(self.client_kinds & self.kinds)
-        stripper = _ArgStripper(marked, strip, self._own_line)
+        stripper = _ArgStripper(marked, strip, self._own_line, self.aliases)
         changes = {}
         if self.own_lines or strip:
             for name in fields:
@@ -292,9 +313,10 @@ class Remover:
                 )
         if marked:  # the statement's marker ends its last line: after those of the arguments
             self._met_marker()
-        for value_name in stripper.removed:
-            self._found(self._client_kind(value_name), value_name, "")
-            self.names.add(value_name)
+        for local in stripper.removed:
+            kind, value_name = self._client_kind(local)
+            self._found(kind, value_name, "")
+            self.names.add(local)
         if not stripper.removed and not stripper.own_lines:
             return node
         node = node.with_changes(**changes)
@@ -303,12 +325,12 @@ class Remover:
         ws, rebuild = _line_of(node)
         return rebuild(_unmark(ws))
 
-    def _own_line(self, value_name: str) -> None:
+    def _own_line(self, local: str) -> None:
         self._met_marker()
-        kind = self._client_kind(value_name)
+        kind, value_name = self._client_kind(local)
         if kind in self.kinds:
             self._found(kind, value_name, "")
-            self.names.add(value_name)
+            self.names.add(local)
 
     def _clause(self, node: cst.CSTNode) -> cst.CSTNode:
         """One clause: its own line, its indented body, then its else/except/finally/cases."""
@@ -375,7 +397,7 @@ def remove_tracing(
     """
     chunks = split_chunks(source, tree)
     texts = [chunk.text for chunk in chunks]
-    remover = Remover(kinds)
+    remover = Remover(kinds, aliases_in(tree))
     for i, chunk in enumerate(chunks):
         if MARKER in chunk.text:
             module = cst.parse_module(chunk.text)

@@ -20,6 +20,7 @@ from codemods.base import MARKER, STYLES, Rewrite, UnparsableSource
 from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from codemods.index import ProjectIndex, summarize
 from codemods.plan import Context, Plan
+from codemods.runtime_aliases import choose_aliases
 from codemods.scan import ModuleScan, scan_module
 from codemods.syntax import parse
 
@@ -50,6 +51,8 @@ def rewrite(
     runtime import; remove with the settings it was added with. ``apply=False`` decides only:
     the code comes back unchanged and ``changes`` says whether it would change (no LibCST when
     instrumenting). ``scan``: this module's scan when the caller has it already (of ``code``).
+    A file opted out with ``# goalgen: ignore`` before its first statement
+    (``codemods.ignore``) has nothing to instrument; its marked edits still go on ``remove``.
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -75,6 +78,8 @@ def rewrite(
             scan = scan_module(source, module, is_package)
         except SyntaxError as exc:
             raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc
+    if scan.ignores.file:
+        return Rewrite(code, [])
     index = index.with_module(module, summarize(scan, is_package))
     plan = Plan()
     ctx = Context(scan, index, style, plan)
@@ -87,6 +92,7 @@ def rewrite(
     if not apply:
         _refuse_lone_cr(source)  # as _apply would
         return Rewrite(code, targets, changes=True)
+    plan.aliases = choose_aliases(scan.tree, source)
     return Rewrite(bom + _apply(source, scan, plan, index, import_style), targets, changes=True)
 
 
@@ -124,8 +130,14 @@ def _apply(
     if needed:
         first_party = {name.partition(".")[0] for name in index.modules}
         rest = scan.tree.body[top_block_end(scan.tree) :]
-        follows = rest[0] if rest else None
-        first = add_runtime_imports(first, needed, first_party, after=follows, style=import_style)
+        first = add_runtime_imports(
+            first,
+            needed,
+            first_party,
+            aliases=plan.aliases,
+            after=rest[0] if rest else None,
+            style=import_style,
+        )
     texts[0] = chunk_text(first)
     return "".join(texts)
 

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from codemods import registry
-from codemods.imports import ImportMap, build_import_map, dotted_name, is_runtime
+from codemods.ignore import Ignores, find_ignores
+from codemods.imports import ImportMap, build_import_map, dotted_name
 from codemods.lines import split_lines
 from codemods.syntax import parse, parse_expression
 
@@ -48,6 +49,7 @@ class Scope:
     defs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # name -> (line, key)
     classes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     params: set[str] = field(default_factory=set)  # parameter names (they shadow outer defs)
+    ignored: bool = False  # inside a definition opted out with ``# goalgen: ignore``
 
 
 @dataclass
@@ -60,9 +62,12 @@ class FuncInfo:
     class_key: str | None  # key of the directly enclosing class, for methods
     node: FuncNode
     is_generator: bool
-    traced: bool  # already has a trace_span decorator or a TraceSpan body
+    # (resolved name, runtime name it would have to be) of what may trace it already: each
+    # decorator ("trace_span"), and the callee of a body that is one with-block ("TraceSpan").
+    tracers: tuple[tuple[str, str], ...]
     overload: bool
     abstract_stub: bool
+    ignored: bool  # opted out with ``# goalgen: ignore`` (itself or an enclosing definition)
     root: int = 0  # index of the top-level statement holding it
 
 
@@ -75,6 +80,7 @@ class ClassInfo:
     bases: list[str]  # resolved dotted names
     node: ast.ClassDef
     root: int = 0
+    ignored: bool = False
 
 
 @dataclass
@@ -91,6 +97,7 @@ class CallInfo:
     parent_with: ast.With | ast.AsyncWith | None  # the with-block holding only this statement
     func_key: str | None  # innermost enclosing function
     root: int = 0
+    ignored: bool = False  # opted out with ``# goalgen: ignore`` (its line, or its definition)
 
 
 @dataclass
@@ -98,6 +105,7 @@ class ModuleScan:
     module: str
     tree: ast.Module
     imports: ImportMap
+    ignores: Ignores = field(default_factory=Ignores)
     scopes: dict[str, Scope] = field(default_factory=dict)
     funcs: dict[str, FuncInfo] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
@@ -161,7 +169,7 @@ class _Scanner:
     def __init__(
         self, module: str, tree: ast.Module, imports: ImportMap, code: str, names: frozenset[str]
     ) -> None:
-        self.scan = ModuleScan(module, tree, imports)
+        self.scan = ModuleScan(module, tree, imports, find_ignores(code, tree))
         self.seen: dict[str, int] = {}
         self.ordinals: dict[tuple[str, str], int] = {}
         self.root = 0
@@ -271,6 +279,7 @@ class _Scanner:
                 CallInfo(
                     scope.key, callee, qualified, ordinal, call.lineno, call, stmt,
                     in_header, in_suite, parent_with, func_key, self.root,
+                    scope.ignored or self.scan.ignores.covers_call(call, stmt),
                 )
             )  # fmt: skip
 
@@ -314,9 +323,13 @@ class _Scanner:
         decorators = [
             self._resolve(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
         ]
-        traced = any(is_runtime(d, "trace_span") for d in decorators) or self._traced_body(
-            node.body
-        )
+        tracers = [(d, "trace_span") for d in decorators]
+        body = body_without_docstring(node.body)
+        if len(body) == 1 and isinstance(body[0], ast.With | ast.AsyncWith):
+            expr = body[0].items[0].context_expr
+            if isinstance(expr, ast.Call):
+                tracers.append((self._resolve(expr.func), "TraceSpan"))
+        ignored = scope.ignored or self.scan.ignores.covers_definition(node)
         self.scan.funcs[key] = FuncInfo(
             key=key,
             qualname=qualname,
@@ -326,36 +339,31 @@ class _Scanner:
             class_key=scope.key if scope.kind == "class" else None,
             node=node,
             is_generator=_is_generator(node, self.lines),
-            traced=traced,
+            tracers=tuple(tracers),
             overload=any(d.rpartition(".")[2] == "overload" for d in decorators),
             abstract_stub=any(d.rpartition(".")[2].startswith("abstract") for d in decorators)
             and _is_stub_body(node.body),
+            ignored=ignored,
             root=self.root,
         )
         for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
             if arg.annotation is not None:
                 self.scan.annotated.append((arg.arg, self._annotation(arg.annotation)))
-        inner = Scope(key, "function", qualname, scope)
+        inner = Scope(key, "function", qualname, scope, ignored=ignored)
         inner.params = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
         self.scan.scopes[key] = inner
         self._block(node.body, inner, key)
-
-    def _traced_body(self, body: list[ast.stmt]) -> bool:
-        rest = body_without_docstring(body)
-        if len(rest) != 1 or not isinstance(rest[0], ast.With | ast.AsyncWith):
-            return False
-        expr = rest[0].items[0].context_expr
-        return isinstance(expr, ast.Call) and is_runtime(self._resolve(expr.func), "TraceSpan")
 
     def _class(self, node: ast.ClassDef, scope: Scope) -> None:
         qualname = child_qualname(scope.kind, scope.qualname, node.name)
         key = self._key(qualname)
         scope.classes.setdefault(node.name, []).append((node.lineno, key))
         bases = [self._resolve(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
+        ignored = scope.ignored or self.scan.ignores.covers_definition(node)
         self.scan.classes[key] = ClassInfo(
-            key, qualname, node.name, node.lineno, bases, node, self.root
+            key, qualname, node.name, node.lineno, bases, node, self.root, ignored
         )
-        inner = Scope(key, "class", qualname, scope)
+        inner = Scope(key, "class", qualname, scope, ignored=ignored)
         self.scan.scopes[key] = inner
         self._block(node.body, inner, None)
 

@@ -193,8 +193,10 @@ def _propagate_app_context(ctx: Context) -> None:
         elif call.in_suite or call.in_header:
             ctx.skip("api", target, call.line, "statement shares its line (one-line suite or `;`)")
         else:
-            statement = f"{target}.add_middleware(TraceContextMiddleware)"
-            ctx.edit_call(call, "api", target, CallEdit("after", statement=statement))
+            edit = CallEdit(
+                "after", statement=f"{target}.add_middleware", value="TraceContextMiddleware"
+            )
+            ctx.edit_call(call, "api", target, edit)
 
 
 KIND = Kind(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 
-from codemods.imports import dotted_name, is_runtime
+from codemods.imports import dotted_name
 from codemods.plan import CallEdit, Context
 from codemods.registry import Kind
 
@@ -44,7 +44,7 @@ def trace_http_clients(ctx: Context) -> None:
         passed = next((kw for kw in call.node.keywords if kw.arg == keyword), None)
         if passed is not None:
             fn = passed.value.func if isinstance(passed.value, ast.Call) else passed.value
-            if is_runtime(ctx.scan.imports.resolve(dotted_name(fn) or ""), value):
+            if ctx.is_runtime(ctx.scan.imports.resolve(dotted_name(fn) or ""), value):
                 ctx.present("http", call.callee, call.line)
             else:
                 ctx.skip("http", call.callee, call.line, f"already passes {keyword}")

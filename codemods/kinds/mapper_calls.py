@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from codemods.imports import dotted_name, is_runtime
+from codemods.imports import dotted_name
 from codemods.plan import CallEdit, Context
 from codemods.registry import Kind
 
@@ -49,7 +49,7 @@ def _traced_with(node: ast.With | ast.AsyncWith | None, ctx: Context) -> bool:
         return False
     expr = node.items[0].context_expr
     callee = dotted_name(expr.func) if isinstance(expr, ast.Call) else None
-    return callee is not None and is_runtime(ctx.scan.imports.resolve(callee), "TraceSpan")
+    return callee is not None and ctx.is_runtime(ctx.scan.imports.resolve(callee), "TraceSpan")
 
 
 def trace_mapper_calls(ctx: Context) -> None:
