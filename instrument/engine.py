@@ -99,10 +99,13 @@ def run(
             todo.append(item)
 
     outcomes = _decide_all(todo, index, options, apply, progress or _no_progress)
+    written: list[tuple[_File, Outcome]] = []
     for item, outcome in zip(todo, outcomes, strict=True):
         results[item.found.path] = _finish(item, outcome, options)
-        if cache is not None:
-            _learn(cache, item, outcome, options, key, prints)
+        if cache is not None and not _learn(cache, item, outcome, key, prints, options):
+            written.append((item, outcome))
+    if cache is not None and written:
+        _learn_written(cache, written, key, prints, options)
 
     if cache is not None:
         cache.forget_missing({str(f.found.path) for f in files}, _walked_roots(paths, cwd))
@@ -277,31 +280,50 @@ def _finish(item: _File, outcome: Outcome, options: Options) -> FileResult:
 
 
 def _learn(
-    cache: Cache, item: _File, outcome: Outcome, options: Options, key: str, prints: _Fingerprints
+    cache: Cache, item: _File, outcome: Outcome, key: str, prints: _Fingerprints, options: Options
+) -> bool:
+    """Keep the answer for the content decided; False for a file written (see below)."""
+    if item.entry is None or outcome.new_text is None:
+        return True
+    if options.mode is Mode.WRITE and outcome.changes:
+        return False
+    item.entry.keep(key, Result(outcome.changes, outcome.targets, prints.of(outcome.deps)))
+    cache.touch()
+    return True
+
+
+def _learn_written(
+    cache: Cache,
+    written: list[tuple[_File, Outcome]],
+    key: str,
+    prints: _Fingerprints,
+    options: Options,
 ) -> None:
-    """Keep the answer for the content decided; after a write, for the content written."""
-    entry = item.entry
-    if entry is None or outcome.new_text is None:
-        return
-    written = options.mode is Mode.WRITE and outcome.changes and item.raw is not None
-    if not written:
-        entry.keep(key, Result(outcome.changes, outcome.targets, prints.of(outcome.deps)))
-        cache.touch()
-        return
-    if outcome.after is None or item.raw is None:
-        return
-    summary, targets, deps = outcome.after
-    try:
-        stat = os.stat(item.found.path)
-    except OSError:
-        return
-    new = Entry(
-        stat.st_mtime_ns, stat.st_size, file_hash(item.raw), item.module, item.is_package,
-        summary, fingerprint(summary),
-    )  # fmt: skip
-    if not options.remove:
-        new.keep(key, Result(False, targets, prints.of(deps)))
-    cache.store(item.found.path, new)
+    """Keep, for each file written, its new content's summary and answer, with dependencies
+    fingerprinted as the files now are (the written ones' new summaries included)."""
+    fresh: dict[str, str] = dict(prints.summaries)
+    entries: list[tuple[_File, Entry, Outcome]] = []
+    for item, outcome in written:
+        if outcome.after is None or item.raw is None:
+            continue
+        try:
+            stat = os.stat(item.found.path)
+        except OSError:
+            continue
+        summary = outcome.after[0]
+        new = Entry(
+            stat.st_mtime_ns, stat.st_size, file_hash(item.raw), item.module, item.is_package,
+            summary, fingerprint(summary),
+        )  # fmt: skip
+        fresh[item.module] = new.summary_fp
+        entries.append((item, new, outcome))
+    now = _Fingerprints(prints.index, fresh)
+    for item, new, outcome in entries:
+        assert outcome.after is not None
+        _, targets, deps = outcome.after
+        if not options.remove:
+            new.keep(key, Result(False, targets, now.of(deps)))
+        cache.store(item.found.path, new)
 
 
 def _walked_roots(paths: Sequence[Path], cwd: Path | None) -> list[Path]:
