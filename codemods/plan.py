@@ -69,8 +69,12 @@ class Context:
         info = self.scan.classes[class_key]
         return self.index.class_kinds(f"{self.module}.{info.qualname}")
 
-    def trace_function(self, func: FuncInfo, kind: str, span: str) -> None:
-        """Plan tracing for ``func`` unless it is a stub, already traced or already taken."""
+    def trace_function(self, func: FuncInfo, kind: str, span: str, note: str = "") -> None:
+        """Plan tracing for ``func`` unless it is a stub, already traced or already taken.
+
+        ``note`` (e.g. "path not static: ...") goes into the target's reason: it is traced all
+        the same, and the report shows the note.
+        """
         if func.key in self.plan.decided:
             return
         self.plan.decided.add(func.key)
@@ -85,11 +89,11 @@ class Context:
             self.skip(kind, func.qualname, func.line, reason, span)
             return
         if func.traced:
-            self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present"))
+            self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present", note))
             return
         block = self.style == "block" and not func.is_generator
         self.plan.funcs[func.key] = FuncEdit(span, block)
-        self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added"))
+        self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added", note))
 
     def edit_call(self, call: CallInfo, kind: str, name: str, edit: CallEdit) -> None:
         self.plan.calls.setdefault(call.scope_key, {})[(call.callee, call.ordinal)] = edit
