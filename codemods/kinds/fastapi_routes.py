@@ -43,7 +43,7 @@ from codemods.kinds.langgraph_nodes import NOT_A_FUNCTION, resolve_node
 from codemods.plan import CallEdit, Context
 from codemods.registry import Kind
 from codemods.scan import CallInfo, ModuleScan, Scope
-from codemods.static_strings import Name, Static, Template, evaluate, template
+from codemods.static_strings import DYNAMIC, Name, Static, Template, evaluate, template
 
 if TYPE_CHECKING:
     from codemods.index import ProjectIndex
@@ -89,9 +89,10 @@ class ApiFacts:
     routers: dict[str, RouterInfo] = field(default_factory=dict)  # id -> info
     edges: tuple[tuple[str, str, Template], ...] = ()  # (parent, child, prefix): include or mount
     endpoints: tuple[tuple[str, Route], ...] = ()  # (imported function, route): add_api_route
+    factories: dict[str, str] = field(default_factory=dict)  # function -> router it returns
 
     def __bool__(self) -> bool:
-        return bool(self.routers or self.edges or self.endpoints)
+        return bool(self.routers or self.edges or self.endpoints or self.factories)
 
 
 def _keyword(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
@@ -207,14 +208,28 @@ def _edges(scan: ModuleScan, names: _Names) -> Iterator[tuple[str, str, Template
             child, prefix = _keyword(call.node, "router", 0), _keyword(call.node, "prefix")
         else:
             child, prefix = _keyword(call.node, "app", 1), _keyword(call.node, "path", 0)
-        text = dotted_name(child) if child is not None else None
-        if owner and not owner.startswith("?") and text:
-            scope = call.scope_key
-            yield (
-                names.router(owner, scope),
-                names.router(text, scope),
-                names.template(prefix, scope),
-            )
+        scope = call.scope_key
+        if isinstance(child, ast.Call):  # `include_router(make_router())`: "<function>()"
+            text = dotted_name(child.func)
+            child_id = names.scan.imports.resolve(text) + "()" if text else None
+        else:
+            text = dotted_name(child) if child is not None else None
+            child_id = names.router(text, scope) if text else None
+        if owner and not owner.startswith("?") and child_id:
+            yield names.router(owner, scope), child_id, names.template(prefix, scope)
+
+
+def _factories(scan: ModuleScan, names: _Names) -> dict[str, str]:
+    """Functions that make an APIRouter and return it: qualified function name -> router id
+    (an app a factory returns is served as it is, not included)."""
+    found = {}
+    for func in scan.funcs.values():
+        for stmt in func.node.body:
+            if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+                rid = names.in_scope.get((func.key, stmt.value.id))
+                if rid is not None and names.routers[rid].kind == "router":
+                    found[f"{scan.module}.{func.qualname}"] = rid
+    return found
 
 
 def summarize(scan: ModuleScan) -> ApiFacts:
@@ -224,7 +239,8 @@ def summarize(scan: ModuleScan) -> ApiFacts:
         how, what = resolve_node(scan, call, endpoint)
         if how == "import":
             endpoints.append((what, route))
-    return ApiFacts(names.routers, tuple(_edges(scan, names)), tuple(endpoints))
+    edges = tuple(_edges(scan, names))
+    return ApiFacts(names.routers, edges, tuple(endpoints), _factories(scan, names))
 
 
 # -- joins across modules --------------------------------------------------------------------
@@ -234,6 +250,7 @@ def summarize(scan: ModuleScan) -> ApiFacts:
 class _Graph:
     routers: dict[str, RouterInfo]  # every app/router of the project, by id
     parents: dict[str, list[tuple[str, Template]]]  # router id -> (includer id, prefix)
+    returned: dict[str, str]  # router id -> the function that makes and returns it
 
 
 def _canonical(index: ProjectIndex, rid: str) -> str:
@@ -242,13 +259,16 @@ def _canonical(index: ProjectIndex, rid: str) -> str:
 
 def _graph(index: ProjectIndex) -> _Graph:
     routers = {rid: info for _, facts in index.facts("api") for rid, info in facts.routers.items()}
+    made = {fn: rid for _, facts in index.facts("api") for fn, rid in facts.factories.items()}
     parents: dict[str, list[tuple[str, Template]]] = {}
     for _, facts in index.facts("api"):
         for parent, child, prefix in facts.edges:
+            if child.endswith("()"):
+                child = made.get(index.resolve(child[:-2]), "")
             child = _canonical(index, child)
             if child in routers:
                 parents.setdefault(child, []).append((_canonical(index, parent), prefix))
-    return _Graph(routers, parents)
+    return _Graph(routers, parents, {rid: fn for fn, rid in made.items()})
 
 
 def graph(index: ProjectIndex) -> _Graph:
@@ -265,6 +285,9 @@ def mount_points(index: ProjectIndex, rid: str, _seen: tuple[str, ...] = ()) -> 
     info = table.routers.get(rid)
     own = _static(index, info.prefix) if info else Static()
     parents = table.parents.get(rid, [])
+    if not parents and rid in table.returned:  # included wherever its function's result goes
+        where = f"the prefix {table.returned[rid].rpartition('.')[2]}() is included under"
+        return [Static(DYNAMIC, (where,)) + own]
     if not parents or rid in _seen or len(_seen) > MAX_DEPTH:
         return [own]
     found: dict[str, Static] = {}
@@ -289,7 +312,9 @@ def span_name(index: ProjectIndex, routes: list[Route]) -> tuple[str, tuple[str,
             full = prefix + path
             unknown.extend(methods.unknown + full.unknown)
             listed = paths.setdefault(full.text, [])
-            listed.extend(m for m in methods.text.split(",") if m not in listed)
+            for method in methods.text.split(","):
+                if method not in listed:
+                    listed.append(method)
     groups: dict[str, list[str]] = {}  # methods -> paths
     for path, methods in paths.items():
         groups.setdefault(",".join(methods), []).append(path)

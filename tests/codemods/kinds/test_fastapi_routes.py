@@ -411,6 +411,45 @@ def test_include_router_prefixes(main: str, span: str, reason: str) -> None:
     assert _register_span(main) == (span, reason)
 
 
+FACTORY_ROUTER = """
+from fastapi import APIRouter
+
+
+def get_register_router():
+    router = APIRouter()
+
+    @router.post("/register")
+    async def register():
+        return {}
+
+    return router
+"""
+FACTORY_INCLUDES = [
+    pytest.param(
+        "from fastapi import FastAPI\nfrom app.routers.auth import get_register_router\n\n"
+        'app = FastAPI()\napp.include_router(get_register_router(), prefix="/auth")\n',
+        "api.POST /auth/register",
+        "",
+        id="included-through-the-factory-call",
+    ),
+    pytest.param(  # fastapi-users: a method of an object returns the factory's router
+        "from fastapi import FastAPI\nfrom app.users import fastapi_users\n\napp = FastAPI()\n"
+        'app.include_router(fastapi_users.get_register_router(), prefix="/auth")\n',
+        "api.POST <dynamic>/register",
+        "path not static: the prefix get_register_router() is included under",
+        id="included-where-it-cannot-be-followed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("main", "span", "reason"), FACTORY_INCLUDES)
+def test_router_returned_by_a_factory_function(main: str, span: str, reason: str) -> None:
+    others = {**PROJECT, "app.main": main}
+    result = run(dedent(FACTORY_ROUTER), module="app.routers.auth", others=others, kinds=API)
+    (target,) = result.targets
+    assert (target.span, target.reason) == (span, reason)
+
+
 def test_router_made_and_included_inside_a_factory() -> None:
     code = """
     from fastapi import APIRouter, FastAPI
