@@ -21,7 +21,9 @@ from codemods.scan import child_qualname
 
 
 def quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a double-quoted literal: backslashes, quotes and control characters escaped."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else repr(c)[1:-1] for c in body) + '"'
 
 
 def mark(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:

@@ -21,7 +21,7 @@ class Target:
     span: str  # span name it gets, e.g. "bot.on_message_activity" ("" for app/client targets)
     line: int  # 1-based line of the def / call in the original code
     action: str  # "added" | "present" (already traced) | "removed" | "skipped"
-    reason: str = ""  # why skipped (lambda, not a project function, ...)
+    reason: str = ""  # why skipped (lambda, ...); on a traced target, a note ("path not static")
 
 
 @dataclass

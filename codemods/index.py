@@ -1,7 +1,8 @@
 """The cross-module facts the codemods need, gathered with ``ast`` (never importing the code).
 
 ``build_index({"app.bots": source, ...})`` summarises each module: the facts every kind shares
-(its imports, classes with their resolved bases, top-level functions) plus, under
+(its imports, classes with their resolved bases, top-level functions, module-level string
+constants) plus, under
 ``facts[<kind>]``, whatever each kind's ``summarize`` keeps (a FastAPI router's prefix, the
 functions another module passes to ``add_node``). The index then answers questions across
 modules: does ``app.bots.EchoBot`` derive from botbuilder's ``ActivityHandler`` through project
@@ -19,6 +20,7 @@ from typing import Any
 
 from codemods import registry
 from codemods.scan import ModuleScan, scan_module
+from codemods.static_strings import module_constants
 
 
 @dataclass
@@ -29,6 +31,7 @@ class ModuleSummary:
     imports: dict[str, str] = field(default_factory=dict)
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # qualname -> bases
     functions: frozenset[str] = frozenset()  # top-level function names
+    constants: dict[str, str] = field(default_factory=dict)  # module-level string constants
     facts: dict[str, Any] = field(default_factory=dict)  # kind -> what its summarize keeps
 
 
@@ -45,6 +48,7 @@ def summarize(scan: ModuleScan, is_package: bool) -> ModuleSummary:
         imports=dict(scan.imports.names),
         classes={c.qualname: tuple(c.bases) for c in scan.classes.values()},
         functions=frozenset(f.name for f in scan.funcs.values() if f.scope_key == ""),
+        constants=module_constants(scan.tree),
         facts=facts,
     )
 
@@ -126,6 +130,11 @@ class ProjectIndex:
         """Is ``qualified`` (resolved) a top-level function of a project module?"""
         hit = self.split(self.resolve(qualified))
         return hit is not None and hit[1] in self.modules[hit[0]].functions
+
+    def constant(self, qualified: str) -> str | None:
+        """The value of a module-level string constant of the project (through re-exports)."""
+        hit = self.split(self.resolve(qualified))
+        return self.modules[hit[0]].constants.get(hit[1]) if hit else None
 
     # -- classes ------------------------------------------------------------------------
     def class_kinds(self, qualified: str) -> frozenset[str]:

@@ -86,9 +86,13 @@ class Context:
         """Does frmk's tracing already cover ``func`` (its decorator, or a TraceSpan body)?"""
         return any(self.is_runtime(qualified, name) for qualified, name in func.tracers)
 
-    def trace_function(self, func: FuncInfo, kind: str, span: str) -> None:
+    def trace_function(self, func: FuncInfo, kind: str, span: str, note: str = "") -> None:
         """Plan tracing for ``func`` unless it is opted out, a stub, already traced or already
-        taken."""
+        taken.
+
+        ``note`` (e.g. "path not static: ...") goes into the target's reason: it is traced all
+        the same, and the report shows the note.
+        """
         if func.key in self.plan.decided:
             return
         self.plan.decided.add(func.key)
@@ -105,11 +109,11 @@ class Context:
             self.skip(kind, func.qualname, func.line, reason, span)
             return
         if self.traced(func):
-            self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present"))
+            self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present", note))
             return
         block = self.style == "block" and not func.is_generator
         self.plan.funcs[func.key] = FuncEdit(span, block)
-        self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added"))
+        self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added", note))
 
     def edit_call(self, call: CallInfo, kind: str, name: str, edit: CallEdit) -> None:
         """Plan ``edit`` of ``call`` unless it is opted out."""

@@ -20,6 +20,11 @@ UNCHANGED = "unchanged"
 FAILED = "failed"
 
 
+def is_noted(target: Target) -> bool:
+    """A target traced (or to be) whose reason is a note for the user, not why it was skipped."""
+    return bool(target.reason) and target.action in ("added", "present")
+
+
 @dataclass
 class FileResult:
     """The outcome for one file."""
@@ -71,6 +76,11 @@ class Report:
                     counter[target.kind] += 1
         return {kind: counter[kind] for kind in KINDS if counter[kind]}
 
+    def noted_counts(self) -> dict[str, int]:
+        """Traced targets that carry a note (e.g. a span name with a part not known statically)."""
+        counter = Counter(t.kind for result in self.files for t in result.targets if is_noted(t))
+        return {kind: counter[kind] for kind in KINDS if counter[kind]}
+
     @property
     def verb(self) -> str:
         """The words for a changed file: "instrumented", "would instrument", "would remove..."."""
@@ -92,6 +102,7 @@ class Report:
                 "targets": self.target_counts(),
                 "present": self.target_counts("present"),
                 "skipped_targets": self.target_counts("skipped"),
+                "noted_targets": self.noted_counts(),
             },
             "files": [
                 {

@@ -23,7 +23,7 @@ from instrument.config import load_settings
 from instrument.engine import run
 from instrument.files import split_globs
 from instrument.options import Mode, OptionError, Options, parse_kinds
-from instrument.report import Report
+from instrument.report import Report, is_noted
 
 
 @click.command("instrument")
@@ -195,6 +195,9 @@ def summary_line(report: Report) -> str:
     skipped_targets = sum(report.target_counts("skipped").values())
     if skipped_targets:
         parts.append(f"{_plural(skipped_targets, 'target')} left alone (see --format json)")
+    noted = sum(report.noted_counts().values())
+    if noted:
+        parts.append(f"{_plural(noted, 'traced target')} with a note (see --format json)")
     cached = sum(1 for f in report.files if f.cached)
     if cached:
         parts.append(f"{cached} unchanged per cache")
@@ -219,7 +222,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 def _print_github(report: Report) -> None:
     """GitHub Actions workflow commands: errors for work found by --check and broken files,
-    warnings for targets that were left alone."""
+    warnings for targets that were left alone, notices for traced targets with a note."""
     lines: list[str] = []
     for result in report.files:
         where = f"file={_gh_escape(result.path, prop=True)}"
@@ -235,4 +238,7 @@ def _print_github(report: Report) -> None:
                 span = f" ({target.span})" if target.span else ""
                 message = f"{report.verb} {target.kind} {target.name}{span}"
                 lines.append(f"::error {where},line={target.line}::{_gh_escape(message)}")
+            if is_noted(target):
+                message = f"{target.kind} {target.name} ({target.span}): {target.reason}"
+                lines.append(f"::notice {where},line={target.line}::{_gh_escape(message)}")
     terminal.echo_raw("".join(line + "\n" for line in lines))

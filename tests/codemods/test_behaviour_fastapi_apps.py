@@ -71,7 +71,7 @@ GENERATOR_ROUTES = {
 FACTORY_SPANS = {
     "api.GET /v2/files/{file_path:path}",
     "api.GET /inner",
-    "api.GET /ping",
+    "api.GET /sub/ping",
     "api.POST /hits",
 }
 
@@ -547,7 +547,7 @@ def test_app_factory_behaves_the_same(copies, sink):
     names = [r["name"] for r in sink.records]
     assert names[:2] == ["api.GET /v2/files/{file_path:path}"] * 2
     assert names[2] == "api.GET /inner"  # the 422 request never reaches the function
-    assert len(names) == 6 and names[3].startswith("api.GET ") and names[3].endswith("/ping")
+    assert len(names) == 6 and names[3] == "api.GET /sub/ping"  # the mount path included
     assert names[4:] == ["api.POST /hits"] * 2
     for record in sink.records[:4]:
         assert (record["trace_id"], record["parent_span_id"]) == (TRACE_ID, PARENT_ID)

@@ -58,13 +58,26 @@ def test_unparsable_modules_are_absent() -> None:
     assert "app.echo" in index.modules
 
 
-def test_routers_with_include_prefix() -> None:
-    from codemods.kinds.fastapi_routes import router_info
+def test_router_mount_points_follow_include_prefixes() -> None:
+    from codemods.kinds.fastapi_routes import graph, mount_points
 
     index = build_index(MODULES)
-    assert router_info(index, "app.routes.router").prefix == "/v1/r"
-    assert router_info(index, "app.routes.app").kind == "app"
-    assert router_info(index, "app.routes.missing") is None
+    assert [p.text for p in mount_points(index, "app.routes.router")] == ["/v1/r"]
+    assert graph(index).routers["app.routes.app"].kind == "app"
+    assert "app.routes.missing" not in graph(index).routers
+
+
+def test_string_constants_through_reexports() -> None:
+    index = build_index(
+        {
+            "app": "from .paths import BASE\n",
+            "app.paths": 'BASE = "/api"\nV1 = f"{BASE}/v1"\nTWICE = "a"\nTWICE = "b"\nN = 1\n',
+        }
+    )
+    assert index.modules["app.paths"].constants == {"BASE": "/api", "V1": "/api/v1"}
+    assert index.constant("app.BASE") == "/api"
+    assert index.constant("app.paths.TWICE") is None
+    assert index.constant("os.sep") is None
 
 
 def test_foreign_nodes_point_at_the_defining_module() -> None:

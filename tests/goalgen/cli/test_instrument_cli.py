@@ -152,6 +152,33 @@ def test_github_annotations(project: Path) -> None:
     )
 
 
+DYNAMIC_ROUTE = b"""\
+from fastapi import FastAPI
+
+from app.config import settings
+
+app = FastAPI()
+
+
+@app.get(settings.PREFIX + "/x")
+def read():
+    return 1
+"""
+
+
+def test_traced_targets_with_a_note_show_it(project: Path) -> None:
+    write_project(project, files={"app/dyn.py": DYNAMIC_ROUTE})
+    github = invoke("app", "--check", "--format", "github")
+    assert (
+        "::notice file=app/dyn.py,line=9::api read (api.GET <dynamic>/x): "
+        "path not static: settings.PREFIX" in github.stdout.splitlines()
+    )
+    text = invoke("app", "--check", "--no-color")
+    assert "1 traced target with a note (see --format json)" in text.stderr
+    report = json.loads(invoke("app", "--check", "--format", "json").stdout)
+    assert report["summary"]["noted_targets"] == {"api": 1}
+
+
 def test_pyproject_settings_apply_and_flags_win(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[tool.goalgen.instrument]\nselect = ["node"]\nexclude = ["app/legacy.py"]\n'

@@ -1,0 +1,1 @@
+"""A FastAPI project whose route names come from prefixes, constants and registrations."""
