@@ -6,7 +6,7 @@ so interpreter start-up and imports count for every row alike:
 
 - anchor: one process reads every .py file, ``libcst.parse_module`` + ``.code`` each one;
 - cold: ``python -m goalgen instrument corpus --check`` with an empty ``GOALGEN_CACHE_DIR``;
-- warm: the same again, the cache filled by the cold run;
+- warm: the same again, the cache filled by the cold run (anchor, cold, warm go in rounds);
 - write: ``goalgen instrument corpus`` once (info, not a row);
 - steady: ``--check`` on the instrumented tree; one settling run (info), then the timed ones.
 
@@ -92,17 +92,20 @@ def goalgen(work: Path, cache: Path, *flags: str) -> Run:
 
 
 def measure(work: Path, repeat: int) -> tuple[dict[str, list[Run]], dict[str, Run]]:
-    """The timed rows (name -> runs) and the info runs (write, first steady)."""
+    """The timed rows (name -> runs) and the info runs (write, first steady).
+
+    On the raw tree the rows go in rounds (anchor, cold, warm), so a change of machine load
+    during the run hits them alike; each round's cold run starts from its own empty cache dir
+    and its warm run reuses that cache.
+    """
     rows: dict[str, list[Run]] = {"anchor": [], "cold": [], "warm": [], "steady": []}
     anchor = [sys.executable, "-c", ANCHOR, str(work / "corpus")]
-    while len(rows["anchor"]) < repeat:
-        rows["anchor"].append(timed(anchor, work))
-        if rows["anchor"][0].seconds > ANCHOR_SLOW_S:
-            break
-    for n in range(repeat):  # every cold run gets its own, empty, cache dir
-        rows["cold"].append(goalgen(work, work / f"cache-{n}", "--check"))
-    cache = work / f"cache-{repeat - 1}"
-    rows["warm"] = [goalgen(work, cache, "--check") for _ in range(repeat)]
+    for n in range(repeat):
+        if not rows["anchor"] or rows["anchor"][0].seconds <= ANCHOR_SLOW_S:
+            rows["anchor"].append(timed(anchor, work))
+        cache = work / f"cache-{n}"
+        rows["cold"].append(goalgen(work, cache, "--check"))
+        rows["warm"].append(goalgen(work, cache, "--check"))
     info = {"write": goalgen(work, cache), "steady, first run": goalgen(work, cache, "--check")}
     rows["steady"] = [goalgen(work, cache, "--check") for _ in range(repeat)]
     return rows, info
@@ -110,6 +113,13 @@ def measure(work: Path, repeat: int) -> tuple[dict[str, list[Run]], dict[str, Ru
 
 def median(runs: Sequence[Run]) -> float:
     return statistics.median(run.seconds for run in runs)
+
+
+def print_load(when: str) -> None:
+    """Other work on the machine skews every row; the load average says how much there was."""
+    load = os.getloadavg()[0]
+    busy = " (busy machine: timings are noisy)" if load > (os.cpu_count() or 1) else ""
+    print(f"load average {when}: {load:.2f}{busy}", flush=True)
 
 
 def print_table(rows: dict[str, list[Run]]) -> None:
@@ -167,10 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus: {corpus.files} files, {corpus.lines} lines ({corpus.path})")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; goalgen --jobs default; "
           f"anchor in one process; up to {max(args.repeat, 1)} runs per row")
+    print_load("before")
     with tempfile.TemporaryDirectory(prefix="bench-instrument-") as tmp:
         work = Path(tmp)
         shutil.copytree(corpus.path, work / "corpus", ignore=shutil.ignore_patterns(".sources"))
         rows, info = measure(work, max(args.repeat, 1))
+    print_load("after")
     print_table(rows)
     print_outcomes(rows, info)
     return 0
