@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench lint demo realworld clean
+.PHONY: install test bench bench-instrument lint demo realworld clean
 
 install: $(STAMP)
 
@@ -19,6 +19,10 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# A report, not a pass/fail check: instrument speed on a ~110k-line corpus from PyPI sdists.
+bench-instrument: install
+	$(BIN)/python benchmarks/bench_instrument.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real-world check of `goalgen instrument` on LangGraph's own test-suite (`make realworld`).
 #
-# In .realworld/ (gitignored): download the langgraph sdist, unpack a pristine copy and a working
+# In .realworld/ (gitignored): download the langgraph sdist (with benchmarks/instrument_corpus.py,
+# the one download step, shared with `make bench-instrument`), unpack a pristine copy and a working
 # copy, build a separate venv with the sdist + its `test` dependency group + goalgen (editable),
 # then:
 #   1. run tests/test_pregel.py and tests/test_pregel_async.py (NO_DOCKER=true) -> baseline
@@ -22,7 +23,6 @@ MIN_NODES=800
 TESTS=(tests/test_pregel.py tests/test_pregel_async.py)
 CHECKS="$ROOT/scripts/realworld/checks.py"
 VENV="$WORK/venv"
-SDIST="$WORK/dl/langgraph-$VERSION.tar.gz"
 PRISTINE="$WORK/pristine/langgraph-$VERSION"
 SRC="$WORK/src/langgraph-$VERSION"
 
@@ -45,10 +45,8 @@ if [ ! -f "$STAMP" ]; then
     "$PYTHON" -m venv "$VENV"
     quiet_pip install -q --upgrade pip
 fi
-if [ ! -f "$SDIST" ]; then
-    quiet_pip download -q --no-deps --no-binary :all: "langgraph==$VERSION" -d "$WORK/dl"
-    [ -f "$SDIST" ] || fail "could not download $SDIST"
-fi
+SDIST="$("$VENV/bin/python" "$ROOT/benchmarks/instrument_corpus.py" download "langgraph==$VERSION" "$WORK/dl")" \
+    || fail "could not download the langgraph $VERSION sdist"
 rm -rf "$WORK/pristine" "$WORK/src"
 mkdir -p "$WORK/pristine" "$WORK/src"
 tar xzf "$SDIST" -C "$WORK/pristine"
