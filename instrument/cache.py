@@ -2,8 +2,9 @@
 
 One rule keeps it correct: an entry says "this file, with this (mtime, size, sha256), needed no
 change under these options and this project-index fingerprint". The cache file name is a hash of
-the tool version, the options that shape the output, and the index fingerprint, so any change to
-those starts a fresh cache. Files live under ``$GOALGEN_CACHE_DIR`` or ``~/.cache/goalgen`` and
+the tool version, the run's options that shape the output, and the index fingerprint, so any
+change to those starts a fresh cache; each entry also records the file's own options (a nested
+project's pyproject.toml may set them), so editing those redoes its files. Files live under ``$GOALGEN_CACHE_DIR`` or ``~/.cache/goalgen`` and
 are written atomically. A broken or unreadable cache is treated as empty, never as an error.
 """
 
@@ -14,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,8 @@ def file_hash(data: bytes) -> str:
 
 
 class Cache:
-    """``{absolute path: [mtime_ns, size, sha256]}`` for files known to need no change."""
+    """``{absolute path: [mtime_ns, size, sha256, options]}`` for files known to need no change,
+    ``options`` being the file's ``Options.cache_key_parts()``."""
 
     def __init__(self, key: str, directory: Path | None = None) -> None:
         self.path = (directory or cache_dir()) / f"instrument-{key[:32]}.json"
@@ -90,29 +92,31 @@ class Cache:
             data = json.loads(cache.path.read_text("utf-8"))
             if isinstance(data, dict):
                 cache.entries = {
-                    k: v for k, v in data.items() if isinstance(v, list) and len(v) == 3
+                    k: v for k, v in data.items() if isinstance(v, list) and len(v) == 4
                 }
         except (OSError, ValueError):
             pass
         return cache
 
-    def is_unchanged(self, path: Path, data: bytes) -> bool:
-        """True when ``path`` (holding ``data``) is recorded as needing no change."""
+    def is_unchanged(self, path: Path, data: bytes, options: Sequence[str]) -> bool:
+        """True when ``path`` (holding ``data``) is recorded as needing no change under
+        ``options``."""
         entry = self.entries.get(str(path))
-        if entry is None or len(data) != entry[1]:
+        if entry is None or len(data) != entry[1] or entry[3] != list(options):
             return False
         # The content is in memory already and hashing it costs far less than a rewrite, so
         # the hash decides; mtime alone would miss an edit within the clock's resolution.
         return file_hash(data) == entry[2]
 
-    def mark_unchanged(self, paths: Iterable[Path]) -> None:
-        for path in paths:
+    def mark_unchanged(self, files: Iterable[tuple[Path, Sequence[str]]]) -> None:
+        """Record each ``(path, options)`` as needing no change, as the file is now."""
+        for path, options in files:
             try:
                 st = path.stat()
                 digest = file_hash(path.read_bytes())
             except OSError:
                 continue
-            self.entries[str(path)] = [st.st_mtime_ns, st.st_size, digest]
+            self.entries[str(path)] = [st.st_mtime_ns, st.st_size, digest, list(options)]
             self._dirty = True
 
     def forget(self, path: Path) -> None:

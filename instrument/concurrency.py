@@ -1,8 +1,10 @@
 """Rewrite many files in worker processes (imported only when there are enough files).
 
-The project index and options are sent once per worker through the pool initializer; each job is
-just (text, module, display). Results come back in submission order, so a parallel run reports
-exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``KeyboardInterrupt``.
+The project index is sent once per worker through the pool initializer; each job is
+(text, module, display, options), the options being that file's own (a nested project may set
+its own style and kinds). Results come back in submission order, so a parallel run reports
+exactly what a serial run would. Ctrl-C cancels pending work and re-raises
+``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
@@ -15,28 +17,27 @@ from typing import Any
 from instrument.options import Options
 from instrument.transform import Outcome, transform
 
+Job = tuple[str, str, str, Options]
+
 _INDEX: Any = None
-_OPTIONS: Options | None = None
 
 
-def _init_worker(index: Any, options: Options) -> None:
-    global _INDEX, _OPTIONS
-    _INDEX, _OPTIONS = index, options
+def _init_worker(index: Any) -> None:
+    global _INDEX
+    _INDEX = index
     # Ctrl-C reaches the whole process group; only the parent acts on it (cancels and shuts the
     # pool down), so workers do not each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(job: tuple[str, str, str]) -> Outcome:
-    text, module, display = job
-    assert _OPTIONS is not None
-    return transform(text, module, display, _INDEX, _OPTIONS)
+def _work(job: Job) -> Outcome:
+    text, module, display, options = job
+    return transform(text, module, display, _INDEX, options)
 
 
 def transform_parallel(
-    jobs: Sequence[tuple[str, str, str]],
+    jobs: Sequence[Job],
     index: Any,
-    options: Options,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
@@ -44,10 +45,10 @@ def transform_parallel(
     platform cannot start a pool."""
     try:
         executor = ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(index, options)
+            max_workers=workers, initializer=_init_worker, initargs=(index,)
         )
     except (OSError, NotImplementedError, ImportError):
-        return [transform(t, m, d, index, options) for t, m, d in jobs]
+        return [transform(t, m, d, index, o) for t, m, d, o in jobs]
     chunksize = max(1, len(jobs) // (workers * 4))
     try:
         results: list[Outcome] = []

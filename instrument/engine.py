@@ -8,7 +8,7 @@ be rewritten, while every other file is still processed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,8 @@ import codemods
 from codemods.base import RUNTIME_NAMES
 from instrument.cache import Cache, file_hash, fingerprint
 from instrument.diff import unified_diff
-from instrument.files import FoundFile, find_python_files
-from instrument.options import Mode, Options
+from instrument.files import FoundFile, OptionsFor, find_python_files
+from instrument.options import Options
 from instrument.report import CHANGED, FAILED, UNCHANGED, FileResult, Report
 from instrument.source import (
     DecodedSource,
@@ -29,7 +29,7 @@ from instrument.source import (
     encode,
     read_bytes,
 )
-from instrument.transform import Outcome, make_prefilter, transform
+from instrument.transform import Outcome, transform
 
 PARALLEL_MIN_FILES = 20
 
@@ -49,41 +49,46 @@ def run(
     cwd: Path | None = None,
     cache_directory: Path | None = None,
     progress: Progress | None = None,
+    options_for: OptionsFor | None = None,
 ) -> Report:
     """Instrument (or, with ``options.remove``, un-instrument) the Python files under ``paths``.
 
     ``progress(done, total)`` is called as files are rewritten (for a progress bar).
+    ``options_for(directory)`` gives the options for the files in a directory (a nested
+    project's settings); only their per-file fields (style, kinds, exclude, exclude_root) are
+    read. Without it, ``options`` applies everywhere.
     """
-    found, skipped = find_python_files(paths, options.exclude, cwd)
+    found, skipped = find_python_files(paths, options_for or (lambda _: options), cwd)
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
     results: dict[Path, FileResult] = {}
     decoded = _load(found, results)
     index = codemods.build_index({item.module: item.source.text for item in decoded})
     loaded = _parsable(decoded, index, results)
-    keep = make_prefilter(index)
     cache = _open_cache(index, options, cache_directory)
 
     todo: list[_Loaded] = []
     for item in loaded:
-        if not keep(item.source.text):
+        if not codemods.prefilter(item.source.text, index):
             results[item.found.path] = FileResult(item.found.display, UNCHANGED)
-        elif cache is not None and cache.is_unchanged(item.found.path, item.source.raw):
+        elif cache is not None and cache.is_unchanged(
+            item.found.path, item.source.raw, item.found.options.cache_key_parts()
+        ):
             results[item.found.path] = FileResult(item.found.display, UNCHANGED, cached=True)
         else:
             todo.append(item)
 
     outcomes = _transform_all(todo, index, options, progress or _no_progress)
-    unchanged_paths: list[Path] = []
+    unchanged: list[FoundFile] = []
     for item, outcome in zip(todo, outcomes, strict=True):
         result = _finish(item, outcome, options)
         results[item.found.path] = result
         if result.status == UNCHANGED or (result.status == CHANGED and options.writes):
-            unchanged_paths.append(item.found.path)
+            unchanged.append(item.found)
         elif cache is not None:
             cache.forget(item.found.path)
 
     if cache is not None:
-        cache.mark_unchanged(unchanged_paths)
+        cache.mark_unchanged((f.path, f.options.cache_key_parts()) for f in unchanged)
         cache.save()
     report.files = [results[f.path] for f in found]
     return report
@@ -108,13 +113,12 @@ def _parsable(
 ) -> list[_Loaded]:
     """The files that are valid Python; the others go into ``results`` with the reason.
 
-    The index leaves out exactly the modules ``ast`` cannot parse, so only those (or all
-    files, if the index does not say) are parsed again here to name the error.
+    The index leaves out exactly the modules ``ast`` cannot parse, so only those are parsed
+    again here to name the error.
     """
-    indexed = getattr(index, "modules", None)
     kept: list[_Loaded] = []
     for item in loaded:
-        if not isinstance(indexed, Mapping) or item.module not in indexed:
+        if item.module not in index.modules:
             try:
                 check_syntax(item.source.text, item.found.display)
             except SourceError as exc:
@@ -168,15 +172,15 @@ def _no_progress(done: int, total: int) -> None:
 def _transform_all(
     todo: Sequence[_Loaded], index: Any, options: Options, progress: Progress
 ) -> list[Outcome]:
-    jobs = [(item.source.text, item.module, item.found.display) for item in todo]
+    jobs = [(i.source.text, i.module, i.found.display, i.found.options) for i in todo]
     workers = min(options.jobs, len(jobs))
     if len(jobs) > PARALLEL_MIN_FILES and workers > 1:
         from instrument.concurrency import transform_parallel
 
-        return transform_parallel(jobs, index, options, workers, progress)
+        return transform_parallel(jobs, index, workers, progress)
     outcomes: list[Outcome] = []
-    for text, module, display in jobs:
-        outcomes.append(transform(text, module, display, index, options))
+    for text, module, display, file_options in jobs:
+        outcomes.append(transform(text, module, display, index, file_options))
         progress(len(outcomes), len(jobs))
     return outcomes
 
@@ -190,7 +194,7 @@ def _finish(item: _Loaded, outcome: Outcome, options: Options) -> FileResult:
         return FileResult(display, UNCHANGED, outcome.targets)
     try:
         new_bytes = encode(outcome.new_text, item.source.encoding)
-        if options.mode is Mode.WRITE:
+        if options.writes:
             atomic_write(item.found.path, new_bytes, expected=item.source.raw)
     except SourceError as exc:
         return FileResult(display, FAILED, outcome.targets, reason=str(exc))

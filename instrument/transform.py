@@ -7,8 +7,6 @@ failure reason for that file alone; the file is then left untouched.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +57,3 @@ def transform(text: str, module: str, display: str, index: Any, options: Options
         except SourceError as exc:
             return Outcome(None, rewrite.targets, f"rewrite gave invalid code ({exc}); left as is")
     return Outcome(rewrite.code, list(rewrite.targets))
-
-
-def make_prefilter(index: Any) -> Callable[[str], bool]:
-    """``codemods.prefilter`` as a one-argument test, whichever signature it has."""
-    prefilter = codemods.prefilter
-    try:
-        takes_index = len(inspect.signature(prefilter).parameters) >= 2
-    except (TypeError, ValueError):
-        takes_index = False
-    if takes_index:
-        return lambda code: bool(prefilter(code, index))
-    return lambda code: bool(prefilter(code))

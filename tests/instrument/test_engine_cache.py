@@ -82,12 +82,15 @@ def test_cache_location_and_broken_cache_files(
 
     source = tmp_path / "a.py"
     source.write_bytes(b"x = 1\n")
-    cache.mark_unchanged([source])
+    options = ("add", "auto", "api")
+    cache.mark_unchanged([(source, options)])
     cache.save()
     reloaded = Cache.load(key, tmp_path)
-    assert reloaded.is_unchanged(source, b"x = 1\n")
-    assert not reloaded.is_unchanged(source, b"x = 2\n")  # same size, other content
-    assert not Cache.load(fingerprint("v1", "remove"), tmp_path).is_unchanged(source, b"x = 1\n")
+    assert reloaded.is_unchanged(source, b"x = 1\n", options)
+    assert not reloaded.is_unchanged(source, b"x = 2\n", options)  # same size, other content
+    assert not reloaded.is_unchanged(source, b"x = 1\n", ("add", "block", "api"))  # other options
+    other_key = Cache.load(fingerprint("v1", "remove"), tmp_path)
+    assert not other_key.is_unchanged(source, b"x = 1\n", options)
 
 
 def test_fingerprint_is_stable_and_ignores_lazy_caches() -> None:
@@ -109,7 +112,7 @@ def test_old_cache_files_are_pruned(tmp_path: Path) -> None:
     source.write_bytes(b"x = 1\n")
     for i in range(cache_module.KEEP + 5):
         cache = Cache.load(fingerprint("key", i), tmp_path / "c")
-        cache.mark_unchanged([source])
+        cache.mark_unchanged([(source, ("add",))])
         cache.save()
     assert len(list((tmp_path / "c").glob("instrument-*.json"))) == cache_module.KEEP
     assert cache.path.exists()  # the newest one stays
