@@ -214,12 +214,16 @@ class ProjectSettings:
 
         return for_directory
 
-    def _derive(self, run: Options, config: ProjectConfig | None, given: Collection[str]) -> Options:
+    def _derive(
+        self, run: Options, config: ProjectConfig | None, given: Collection[str]
+    ) -> Options:
         values = config.values if config is not None else {}
         if config is not None and config != self.top:
             for name in values:
                 if KEYS[name].run_wide:
-                    where = self.top.path if self.top is not None else "the top-level pyproject.toml"
+                    where = (
+                        self.top.path if self.top is not None else "the top-level pyproject.toml"
+                    )
                     self.warnings.append(
                         f"{config.path}: {name} applies to the whole run; ignored here "
                         f"(set it in {where} or on the command line)"

@@ -10,12 +10,24 @@ from goalgen.cli.terminal import Terminal, pass_terminal
 
 
 @click.command("generate")
-@click.option("--spec", "spec_path", required=True, type=click.Path(dir_okay=True, path_type=Path),
-              help="The goal spec (JSON).")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Folder to create the project in.")
+@click.option(
+    "--spec",
+    "spec_path",
+    required=True,
+    type=click.Path(dir_okay=True, path_type=Path),
+    help="The goal spec (JSON).",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to create the project in.",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it is not empty.")
-@click.option("--dry-run", is_flag=True, help="List the files that would be written; write nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="List the files that would be written; write nothing."
+)
 @pass_terminal
 def generate(terminal: Terminal, spec_path: Path, out: Path, force: bool, dry_run: bool) -> None:
     """Generate a Teams bot + FastAPI orchestrator + LangGraph workflow project from SPEC."""
@@ -43,8 +55,10 @@ def generate(terminal: Terminal, spec_path: Path, out: Path, force: bool, dry_ru
         for item in files:
             terminal.write(f"{item.size:>8}  {item.path.as_posix()}\n")
         verb = "replace" if replacing else "create"
-        terminal.info(f"dry run: would {verb} {out} with {len(files)} files "
-                      f"({sum(f.size for f in files)} bytes); nothing written")
+        terminal.info(
+            f"dry run: would {verb} {out} with {len(files)} files "
+            f"({sum(f.size for f in files)} bytes); nothing written"
+        )
         return
     try:
         result = write_project(files, out, force)
@@ -56,4 +70,3 @@ def generate(terminal: Terminal, spec_path: Path, out: Path, force: bool, dry_ru
         f"{spec.supervisor.name}, agents: {agents})\n"
         f"next: cd {out} && pip install -r requirements.txt && python -m pytest"
     )
-

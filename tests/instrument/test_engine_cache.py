@@ -116,3 +116,16 @@ def test_old_cache_files_are_pruned(tmp_path: Path) -> None:
         cache.save()
     assert len(list((tmp_path / "c").glob("instrument-*.json"))) == cache_module.KEEP
     assert cache.path.exists()  # the newest one stays
+
+
+def test_a_file_cached_under_other_options_is_rewritten(tmp_path: Path) -> None:
+    """A nested project's table changing its style must not be hidden by the cache."""
+    project = write_project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    assert _run(project, cache).changed  # written with the default style
+    check = Options(jobs=1, mode=Mode.CHECK)
+    assert any(f.cached for f in run([project], check, cwd=project, cache_directory=cache).files)
+
+    block = Options(jobs=1, mode=Mode.CHECK, style="block")
+    report = run([project], check, cwd=project, cache_directory=cache, options_for=lambda d: block)
+    assert not any(f.cached for f in report.files)

@@ -107,12 +107,22 @@ def test_options_for_each_directory(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        pytest.param("style = 3", "style must be one of auto, decorator, block, not 3", id="style-type"),
-        pytest.param('style = "fancy"', "style must be one of auto, decorator, block, not 'fancy'", id="style"),
-        pytest.param("select = 5", "select must be a string or a list of strings", id="select-type"),
+        pytest.param(
+            "style = 3", "style must be one of auto, decorator, block, not 3", id="style-type"
+        ),
+        pytest.param(
+            'style = "fancy"',
+            "style must be one of auto, decorator, block, not 'fancy'",
+            id="style",
+        ),
+        pytest.param(
+            "select = 5", "select must be a string or a list of strings", id="select-type"
+        ),
         pytest.param('select = ["nodes"]', "select unknown kind 'nodes'", id="select-kind"),
         pytest.param("select = []", "select select names no kind", id="select-empty"),
-        pytest.param("exclude = [1]", "exclude must be a string or a list of strings", id="exclude"),
+        pytest.param(
+            "exclude = [1]", "exclude must be a string or a list of strings", id="exclude"
+        ),
         pytest.param('jobs = "many"', "jobs must be a whole number of at least 1", id="jobs-type"),
         pytest.param("jobs = 0", "jobs must be a whole number of at least 1", id="jobs-zero"),
         pytest.param("jobs = true", "jobs must be a whole number of at least 1", id="jobs-bool"),
