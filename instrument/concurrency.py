@@ -1,8 +1,9 @@
 """Rewrite many files in worker processes (imported only when there are enough files).
 
-The project index and options are sent once per worker through the pool initializer; each job is
-just (text, module, import style). Only rewrites (LibCST) go to workers; deciding alone is serial. Results come back in submission order, so a parallel run reports
-exactly what a serial run would. Ctrl-C cancels pending work and re-raises ``KeyboardInterrupt``.
+The project index is sent once per worker through the pool initializer; each job is just
+(text, module, import style, the file's options). Only rewrites (LibCST) go to workers; deciding
+alone is serial. Results come back in submission order, so a parallel run reports exactly what
+a serial run would. Ctrl-C cancels pending work and re-raises ``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
@@ -17,27 +18,24 @@ from instrument.options import Options
 from instrument.transform import Outcome, transform
 
 _INDEX: Any = None
-_OPTIONS: Options | None = None
 
 
-def _init_worker(index: Any, options: Options) -> None:
-    global _INDEX, _OPTIONS
-    _INDEX, _OPTIONS = index, options
+def _init_worker(index: Any) -> None:
+    global _INDEX
+    _INDEX = index
     # Ctrl-C reaches the whole process group; only the parent acts on it (cancels and shuts the
     # pool down), so workers do not each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(job: tuple[str, str, ImportStyle]) -> Outcome:
-    text, module, style = job
-    assert _OPTIONS is not None
-    return transform(text, module, _INDEX, _OPTIONS, True, style)
+def _work(job: tuple[str, str, ImportStyle, Options]) -> Outcome:
+    text, module, style, options = job
+    return transform(text, module, _INDEX, options, True, style)
 
 
 def transform_parallel(
-    jobs: Sequence[tuple[str, str, ImportStyle]],
+    jobs: Sequence[tuple[str, str, ImportStyle, Options]],
     index: Any,
-    options: Options,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
@@ -45,10 +43,10 @@ def transform_parallel(
     platform cannot start a pool."""
     try:
         executor = ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(index, options)
+            max_workers=workers, initializer=_init_worker, initargs=(index,)
         )
     except (OSError, NotImplementedError, ImportError):
-        return [transform(t, m, index, options, True, s) for t, m, s in jobs]
+        return [transform(t, m, index, o, True, s) for t, m, s, o in jobs]
     chunksize = max(1, len(jobs) // (workers * 4))
     try:
         results: list[Outcome] = []

@@ -13,6 +13,7 @@ then diff, check or write -- and return one ``Report``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 import codemods
 from instrument.cache import Cache, Entry, Result, file_hash, fingerprint
 from instrument.diff import unified_diff
-from instrument.files import FoundFile, find_python_files
+from instrument.files import FoundFile, OptionsFor, find_python_files
 from instrument.import_settings import import_style_for
 from instrument.options import Mode, Options
 from instrument.report import CHANGED, FAILED, UNCHANGED, FileResult, Report
@@ -51,6 +52,7 @@ class _File:
 
     found: FoundFile
     module: str
+    options: Options  # the run's options with this file's directory's style and kinds
     is_package: bool = False
     stat: os.stat_result | None = None
     raw: bytes | None = None  # None until read (a cache hit by stat never reads it)
@@ -66,28 +68,34 @@ def run(
     cwd: Path | None = None,
     cache_directory: Path | None = None,
     progress: Progress | None = None,
+    options_for: OptionsFor | None = None,
 ) -> Report:
     """Instrument (or, with ``options.remove``, un-instrument) the Python files under ``paths``.
 
     ``progress(done, total)`` is called as files are decided or rewritten (a progress bar).
+    ``options_for(directory)`` gives the options for the files in a directory (a nested
+    project's settings); only their per-file fields (style, kinds, exclude, exclude_root) are
+    read. Without it, ``options`` applies everywhere.
     """
-    found, skipped = find_python_files(paths, options.exclude, cwd, options.gitignore)
+    found, skipped = find_python_files(
+        paths, options_for or (lambda _: options), cwd, options.gitignore
+    )
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
     cache = Cache.load(_tool_version(), cache_directory) if options.use_cache else None
-    files = _files(found)
+    files = _files(found, options)
     for item in files:
         _summarize(item, cache)
     index = codemods.ProjectIndex(
         {f.module: f.entry.summary for f in files if f.entry and f.entry.summary is not None}
     )
     prints = _Fingerprints(index, {f.module: f.entry.summary_fp for f in files if f.entry})
-    key = fingerprint(*options.cache_key_parts())
+    keys = {o: fingerprint(*o.cache_key_parts()) for o in {f.options for f in files}}
     apply = options.mode is Mode.WRITE or options.diff
 
     results: dict[Path, FileResult] = {}
     todo: list[_File] = []
     for item in files:
-        answer = item.entry.result(key) if item.entry else None
+        answer = item.entry.result(keys[item.options]) if item.entry else None
         if item.error:
             results[item.found.path] = FileResult(item.found.display, FAILED, reason=item.error)
         elif answer is not None and prints.same(answer.deps) and not (apply and answer.changes):
@@ -102,10 +110,11 @@ def run(
     written: list[tuple[_File, Outcome]] = []
     for item, outcome in zip(todo, outcomes, strict=True):
         results[item.found.path] = _finish(item, outcome, options)
+        key = keys[item.options]
         if cache is not None and not _learn(cache, item, outcome, key, prints, options):
             written.append((item, outcome))
     if cache is not None and written:
-        _learn_written(cache, written, key, prints, options)
+        _learn_written(cache, written, keys, prints, options)
 
     if cache is not None:
         cache.forget_missing({str(f.found.path) for f in files}, _walked_roots(paths, cwd))
@@ -115,9 +124,9 @@ def run(
 
 
 # -- 1. summaries -------------------------------------------------------------------------
-def _files(found: Sequence[FoundFile]) -> list[_File]:
-    """Unique module names (a path-derived one when two files claim a name), and which
-    modules are packages (others live under them)."""
+def _files(found: Sequence[FoundFile], options: Options) -> list[_File]:
+    """Unique module names (a path-derived one when two files claim a name), which modules
+    are packages (others live under them), and each file's options."""
     files: list[_File] = []
     taken: set[str] = set()
     for item in found:
@@ -129,7 +138,12 @@ def _files(found: Sequence[FoundFile]) -> list[_File]:
                 n += 1
                 name = f"{base}_{n}"
         taken.add(name)
-        files.append(_File(item, name))
+        mine = item.options
+        if (mine.style, mine.kinds) != (options.style, options.kinds):
+            mine = dataclasses.replace(options, style=mine.style, kinds=mine.kinds)
+        else:
+            mine = options
+        files.append(_File(item, name, mine))
     parents = {m.rpartition(".")[0] for m in taken}
     for item in files:
         item.is_package = item.module in parents
@@ -232,7 +246,7 @@ def _decide_all(
     todo: Sequence[_File], index: Any, options: Options, apply: bool, progress: Progress
 ) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(todo)
-    jobs: list[tuple[int, str, str, codemods.ImportStyle]] = []
+    jobs: list[tuple[int, str, str, codemods.ImportStyle, Options]] = []
     styles: dict[Path, codemods.ImportStyle] = {}
     for i, item in enumerate(todo):
         try:
@@ -241,17 +255,17 @@ def _decide_all(
         except SourceError as exc:  # changed since the summary step, or bad isort settings
             outcomes[i] = Outcome(None, error=str(exc))
             continue
-        jobs.append((i, text, item.module, style))
+        jobs.append((i, text, item.module, style, item.options))
     workers = min(options.jobs, len(jobs))
     if apply and len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
         from instrument.concurrency import transform_parallel
 
-        done = transform_parallel([job[1:] for job in jobs], index, options, workers, progress)
+        done = transform_parallel([job[1:] for job in jobs], index, workers, progress)
         for job, outcome in zip(jobs, done, strict=True):
             outcomes[job[0]] = outcome
     else:
-        for n, (i, text, module, style) in enumerate(jobs, 1):
-            outcomes[i] = transform(text, module, index, options, apply, style, todo[i].scan)
+        for n, (i, text, module, style, mine) in enumerate(jobs, 1):
+            outcomes[i] = transform(text, module, index, mine, apply, style, todo[i].scan)
             todo[i].scan = None  # the tree is large; nothing needs it after its plan
             progress(n, len(jobs))
     return [o if o is not None else Outcome(None, error="not processed") for o in outcomes]
@@ -295,7 +309,7 @@ def _learn(
 def _learn_written(
     cache: Cache,
     written: list[tuple[_File, Outcome]],
-    key: str,
+    keys: dict[Options, str],
     prints: _Fingerprints,
     options: Options,
 ) -> None:
@@ -322,7 +336,7 @@ def _learn_written(
         assert outcome.after is not None
         _, targets, deps = outcome.after
         if not options.remove:
-            new.keep(key, Result(False, targets, now.of(deps)))
+            new.keep(keys[item.options], Result(False, targets, now.of(deps)))
         cache.store(item.found.path, new)
 
 

@@ -3,23 +3,27 @@ module names.
 
 Directories that never hold project code (``.git``, virtualenvs, caches, build output,
 ``node_modules``, ``site-packages``) are skipped, symlinks that leave the tree are not followed,
-and ``--exclude`` globs skip files and whole directories. Module names follow
+and ``exclude`` globs skip files and whole directories. Module names follow
 pytest's rule: the package root of a file is the nearest directory above it without an
 ``__init__.py``, so ``tests/test_x.py`` in a package ``tests`` becomes ``tests.test_x``.
-``--exclude`` globs match paths relative to the given PATH or to the working directory.
-Paths the project's ``.gitignore`` files ignore are skipped too (see ``instrument.gitignore``),
-unless ``gitignore=False``; a file named explicitly is always taken, ignored or not.
+Each directory's files and subdirectories are judged by the options for that directory (a
+nested project's pyproject.toml may set its own): globs from the command line match paths
+relative to the given PATH or to the working directory, a pyproject.toml's relative to its own
+directory. Each file found carries the options it is to be rewritten with. Paths the project's
+``.gitignore`` files ignore are skipped too (see ``instrument.gitignore``), unless
+``gitignore=False``; a file named explicitly is always taken, ignored or not.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from instrument.gitignore import GitIgnores, Layers, is_ignored
+from instrument.options import Options
 
 SKIP_DIRS: frozenset[str] = frozenset(
     {
@@ -45,11 +49,13 @@ SKIP_DIRS: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class FoundFile:
-    """A Python file to process: where it is, how to show it, and its dotted module name."""
+    """A Python file to process: where it is, how to show it, its dotted module name, and the
+    options for its directory."""
 
     path: Path  # absolute, symlinks resolved (this is the file that gets written)
     display: str  # path relative to the working directory, posix style (used in diffs)
     module: str
+    options: Options
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,15 @@ def is_excluded(relative: str, globs: Sequence[str]) -> bool:
     return False
 
 
-def _excluded(relative: str, path: Path, cwd: Path, globs: Sequence[str]) -> bool:
-    """Globs match the path relative to the given PATH or to the working directory."""
-    return bool(globs) and (is_excluded(relative, globs) or is_excluded(_display(path, cwd), globs))
+def _excluded(relative: str, path: Path, cwd: Path, options: Options) -> bool:
+    """Globs match the path relative to ``options.exclude_root``, or when that is None, relative
+    to the given PATH or to the working directory."""
+    globs = options.exclude
+    if not globs:
+        return False
+    if options.exclude_root is not None:
+        return is_excluded(path.relative_to(options.exclude_root).as_posix(), globs)
+    return is_excluded(relative, globs) or is_excluded(_display(path, cwd), globs)
 
 
 def _is_virtualenv(directory: Path) -> bool:
@@ -110,14 +122,24 @@ def module_name(path: Path) -> str:
     return ".".join(parts) or path.parent.name
 
 
+OptionsFor = Callable[[Path], Options]
+
+
 def find_python_files(
     paths: Sequence[Path],
-    exclude: Sequence[str] = (),
+    options_for: OptionsFor | None = None,
     cwd: Path | None = None,
     gitignore: bool = True,
 ) -> tuple[list[FoundFile], list[SkippedPath]]:
     """Walk ``paths`` (files or directories) and return the ``*.py`` files to process, in a
-    stable order, plus the paths skipped for a reason worth telling the user."""
+    stable order, plus the paths skipped for a reason worth telling the user.
+
+    ``options_for(directory)`` (a resolved path) gives the options for what is in it (default:
+    the built-in options everywhere).
+    """
+    if options_for is None:
+        defaults = Options()
+        options_for = lambda _directory: defaults  # noqa: E731
     cwd = (cwd or Path.cwd()).resolve()
     found: dict[Path, FoundFile] = {}
     skipped: list[SkippedPath] = []
@@ -127,27 +149,34 @@ def find_python_files(
         if given_abs.is_file() or not given_abs.exists():
             real = given_abs.resolve()
             if real not in found:
-                found[real] = FoundFile(real, _display(given_abs, cwd), module_name(given_abs))
+                options = options_for(real.parent)
+                found[real] = FoundFile(
+                    real, _display(given_abs, cwd), module_name(given_abs), options
+                )
             continue
         root = given_abs.resolve()
-        for file_path in _walk(root, exclude, skipped, cwd, ignores):
+        for file_path, options in _walk(root, options_for, skipped, cwd, ignores):
             real = file_path.resolve()
             if real not in found:
-                found[real] = FoundFile(real, _display(file_path, cwd), module_name(file_path))
+                found[real] = FoundFile(
+                    real, _display(file_path, cwd), module_name(file_path), options
+                )
     return sorted(found.values(), key=lambda f: f.display), skipped
 
 
 def _walk(
     root: Path,
-    exclude: Sequence[str],
+    options_for: OptionsFor,
     skipped: list[SkippedPath],
     cwd: Path,
     ignores: GitIgnores | None,
 ):
-    """Yield ``*.py`` files under ``root`` (a resolved directory), depth first, sorted."""
+    """Yield ``(path, options)`` for the ``*.py`` files under ``root`` (a resolved directory),
+    depth first, sorted."""
     stack: list[tuple[Path, Layers]] = [(root, ignores.above(root) if ignores else ())]
     while stack:
         directory, layers = stack.pop()
+        options = options_for(directory)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
@@ -173,7 +202,7 @@ def _walk(
             if is_dir:
                 if entry.name in SKIP_DIRS or _is_virtualenv(path):
                     continue
-                if _excluded(relative, path, cwd, exclude):
+                if _excluded(relative, path, cwd, options):
                     skipped.append(SkippedPath(_display(path, cwd) + "/", "excluded"))
                     continue
                 if layers and is_ignored(layers, entry.path, is_dir=True):
@@ -181,11 +210,11 @@ def _walk(
                     continue
                 subdirs.append(path)
             elif entry.name.endswith(".py") and entry.is_file():  # not a FIFO, socket, ...
-                if _excluded(relative, path, cwd, exclude):
+                if _excluded(relative, path, cwd, options):
                     skipped.append(SkippedPath(_display(path, cwd), "excluded"))
                     continue
                 if layers and is_ignored(layers, entry.path, is_dir=False):
                     skipped.append(SkippedPath(_display(path, cwd), "gitignored"))
                     continue
-                yield path
+                yield path, options
         stack.extend((subdir, layers) for subdir in reversed(subdirs))

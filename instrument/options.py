@@ -1,12 +1,17 @@
-"""The settings of one ``instrument`` run, resolved from flags and pyproject.toml."""
+"""The settings of one ``instrument`` run, as plain values.
+
+Values are checked where they come in -- click's parameter types for flags, and
+``instrument.config.check_table`` for pyproject.toml -- so ``Options`` holds them unchecked.
+"""
 
 from __future__ import annotations
 
 import enum
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from codemods import KINDS, STYLES
+from codemods import KINDS
 
 
 class Mode(enum.Enum):
@@ -31,28 +36,22 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class Options:
+    """Run-wide fields (mode, remove, jobs, use_cache, diff, gitignore) and per-file fields
+    (style, kinds, exclude, exclude_root), which a nested project's pyproject.toml may change
+    for its files."""
+
     mode: Mode = Mode.WRITE
     remove: bool = False
     style: str = "auto"
     kinds: tuple[str, ...] = KINDS
     exclude: tuple[str, ...] = ()
+    # The directory ``exclude`` globs are relative to (a pyproject.toml's); None: the given
+    # PATH or the working directory (globs from the command line).
+    exclude_root: Path | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     use_cache: bool = True
-    gitignore: bool = True  # skip what the project's .gitignore files ignore
     diff: bool = False  # build a patch per changed file (--dry-run, also with --check)
-
-    def __post_init__(self) -> None:
-        if self.style not in STYLES:
-            raise OptionError(f"unknown style {self.style!r} (choose from {', '.join(STYLES)})")
-        unknown = [kind for kind in self.kinds if kind not in KINDS]
-        if unknown:
-            raise OptionError(
-                f"unknown kind {unknown[0]!r} in select (choose from {', '.join(KINDS)})"
-            )
-        if not self.kinds:
-            raise OptionError("select names no kind")
-        if self.jobs < 1:
-            raise OptionError(f"jobs must be at least 1, not {self.jobs}")
+    gitignore: bool = True  # skip what the project's .gitignore files ignore
 
     @property
     def writes(self) -> bool:
@@ -61,13 +60,3 @@ class Options:
     def cache_key_parts(self) -> tuple[str, ...]:
         """Everything about these options that changes what a file turns into."""
         return ("remove" if self.remove else "add", self.style, ",".join(sorted(self.kinds)))
-
-
-def parse_kinds(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """``"api,bot"`` or ``["api", "bot"]`` -> ``("bot", "api")`` in report order, validated."""
-    items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
-    wanted = [item.strip() for item in items if item.strip()]
-    for kind in wanted:
-        if kind not in KINDS:
-            raise OptionError(f"unknown kind {kind!r} in select (choose from {', '.join(KINDS)})")
-    return tuple(kind for kind in KINDS if kind in wanted)

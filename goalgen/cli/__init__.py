@@ -10,6 +10,7 @@ import importlib
 import click
 
 from goalgen import __version__
+from goalgen.cli.terminal import Terminal
 
 # Sub-command name -> module under goalgen.cli that defines a click command of that name.
 # Modules are imported only when their command runs (or help lists them), so `goalgen traces`
@@ -37,8 +38,17 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="goalgen")
-def cli() -> None:
+@click.option(
+    "--color/--no-color",
+    default=None,
+    envvar="GOALGEN_COLOR",
+    show_envvar=True,
+    help="Force or disable colour (default: on a terminal, unless NO_COLOR is set).",
+)
+@click.pass_context
+def cli(ctx: click.Context, color: bool | None) -> None:
     """GoalGen: generate multi-agent projects and add distributed tracing to them."""
+    ctx.obj = Terminal(color)
 
 
 def main(argv: list[str] | None = None) -> int:

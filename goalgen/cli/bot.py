@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from goalgen.cli import terminal
+from goalgen.cli.terminal import Terminal, pass_terminal
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ def bot() -> None:
     """Send emulator-style activities to a bot and show its replies."""
 
 
-def _run(make: Callable[[], Awaitable[T]]) -> T:
+def _run(terminal: Terminal, make: Callable[[], Awaitable[T]]) -> T:
     """Run the coroutine; a failure talking to the bot becomes one clear error line."""
     from frmk.testing import BotTestError
 
@@ -61,12 +61,12 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
         terminal.abort(str(exc), 1)
 
 
-def _print_replies(replies: list[dict[str, Any]], prefix: str = "") -> None:
+def _print_replies(terminal: Terminal, replies: list[dict[str, Any]], prefix: str = "") -> None:
     for reply in replies:
         if reply.get("type") == "message":
-            click.echo(f"{prefix}{reply.get('text') or ''}")
+            terminal.write(f"{prefix}{reply.get('text') or ''}\n")
         else:
-            click.echo(f"{prefix}<{reply.get('type')}>")
+            terminal.write(f"{prefix}<{reply.get('type')}>\n")
 
 
 @bot.command("send")
@@ -74,7 +74,8 @@ def _print_replies(replies: list[dict[str, Any]], prefix: str = "") -> None:
 @_timeout_option
 @_format_option
 @click.argument("message")
-def send(url: str, timeout: float, output_format: str, message: str) -> None:
+@pass_terminal
+def send(terminal: Terminal, url: str, timeout: float, output_format: str, message: str) -> None:
     """Send MESSAGE as a user and print the bot's replies (exit 1 if none arrive)."""
     from frmk.testing import BotTestClient
 
@@ -82,24 +83,25 @@ def send(url: str, timeout: float, output_format: str, message: str) -> None:
         async with BotTestClient(url, timeout=timeout) as client:
             return await client.send(message)
 
-    replies = _run(conversation)
+    replies = _run(terminal, conversation)
     if output_format == "json":
-        click.echo(json.dumps(replies, indent=2))
+        terminal.write(json.dumps(replies, indent=2) + "\n")
     else:
-        _print_replies(replies)
+        _print_replies(terminal, replies)
 
 
 @bot.command("health")
 @_url_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True)
-def health(url: str, timeout: float) -> None:
+@pass_terminal
+def health(terminal: Terminal, url: str, timeout: float) -> None:
     """Exit 0 when GET <url>/health answers 2xx, else 1."""
     from frmk.testing.client import base_url
     from frmk.testing.services import is_healthy
 
     target = base_url(url)
     if is_healthy(target, timeout=timeout):
-        click.echo(f"ok: {target}/health")
+        terminal.write(f"ok: {target}/health\n")
         return
     terminal.abort(f"the bot at {target} is not healthy (GET {target}/health failed)", 1)
 
@@ -116,8 +118,14 @@ def health(url: str, timeout: float) -> None:
     help="A user message to send (repeatable, sent in order). Default: 'Hello'.",
 )
 @click.option("--user-name", default="User", show_default=True)
+@pass_terminal
 def e2e(
-    url: str, timeout: float, output_format: str, messages: tuple[str, ...], user_name: str
+    terminal: Terminal,
+    url: str,
+    timeout: float,
+    output_format: str,
+    messages: tuple[str, ...],
+    user_name: str,
 ) -> None:
     """Hold a short conversation: conversationUpdate (the Emulator's connect), then each
     --message; print the transcript. Exit 1 if the bot is unreachable or a message gets no
@@ -132,17 +140,17 @@ def e2e(
             welcome = await client.conversation_update()
             turns.append({"sent": None, "type": "conversationUpdate", "replies": welcome})
             if output_format == "text":
-                _print_replies(welcome, "bot: ")
+                _print_replies(terminal, welcome, "bot: ")
             for text in texts:
                 if output_format == "text":
-                    click.echo(f"you: {text}")
+                    terminal.write(f"you: {text}\n")
                 replies = await client.send(text)
                 turns.append({"sent": text, "type": "message", "replies": replies})
                 if output_format == "text":
-                    _print_replies(replies, "bot: ")
+                    _print_replies(terminal, replies, "bot: ")
 
-    _run(conversation)
+    _run(terminal, conversation)
     if output_format == "json":
-        click.echo(json.dumps({"bot_url": url, "turns": turns}, indent=2))
+        terminal.write(json.dumps({"bot_url": url, "turns": turns}, indent=2) + "\n")
     else:
-        terminal.err().print(f"{len(texts)} message(s) answered by {url}")
+        terminal.info(f"{len(texts)} message(s) answered by {url}")

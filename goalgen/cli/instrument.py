@@ -1,7 +1,10 @@
 """``goalgen instrument``: add (or ``--remove``) tracing in a Python project with the codemods.
 
-Flags are merged with ``[tool.goalgen.instrument]`` from the target's pyproject.toml (flags win),
-the engine runs, and the report is printed: diffs and machine formats on stdout, the summary and
+The top-level ``[tool.goalgen.instrument]`` table (the one for the common parent of the paths)
+is read as soon as the paths are known and becomes click's ``default_map``, so flags and table
+values are checked by the same click types and flags win. Files under a nested project with its
+own table get that table's per-file settings (``instrument.config``) unless a flag set them.
+The engine runs and the report is printed: diffs and machine formats on stdout, the summary and
 problems on stderr. The exit status is the report's: 0, 1 (``--check`` found work), 2 (usage),
 123 (a file could not be processed).
 """
@@ -13,32 +16,70 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.markup import escape
+from click.core import ParameterSource
 
 from codemods import KINDS, STYLES
-from goalgen.cli import terminal
-from instrument.config import load_settings
+from goalgen.cli.terminal import Terminal, pass_terminal
+from instrument.config import KEYS, ProjectSettings, parse_kinds
 from instrument.engine import run
-from instrument.files import split_globs
-from instrument.options import Mode, OptionError, Options, parse_kinds
+from instrument.files import OptionsFor, split_globs
+from instrument.options import Mode, OptionError, Options
 from instrument.report import Report, is_noted
+
+_SETTINGS = "goalgen.instrument.settings"  # ctx.meta key for the run's ProjectSettings
+
+
+class _Kinds(click.ParamType):
+    """``--select api,bot`` (or a list from pyproject.toml) -> kinds in report order."""
+
+    name = "kinds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        try:
+            return parse_kinds(value)
+        except OptionError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _read_settings(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]):
+    """Load the top-level table into ``default_map`` before the other options are read."""
+    try:
+        settings = ProjectSettings(paths)
+    except OptionError as exc:
+        ctx.ensure_object(Terminal).abort(str(exc), 2)
+    ctx.meta[_SETTINGS] = settings
+    if settings.top is not None:
+        ctx.default_map = {**(ctx.default_map or {}), **settings.top.values}
+    return paths
 
 
 @click.command("instrument")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    is_eager=True,
+    callback=_read_settings,
+    type=click.Path(exists=True, path_type=Path),
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing; print a unified diff (git apply).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when anything would change.")
 @click.option("--remove", is_flag=True, help="Strip exactly the tracing instrument added.")
 @click.option(
     "--style",
     type=click.Choice(STYLES),
-    default=None,
+    default="auto",
     help="auto/decorator: @trace_span; block: with TraceSpan(...).",
 )
 @click.option(
-    "--select", metavar="KIND,...", default=None, help=f"Only these kinds ({','.join(KINDS)})."
+    "--select",
+    metavar="KIND,...",
+    type=_Kinds(),
+    default=",".join(KINDS),
+    help=f"Only these kinds ({','.join(KINDS)}).",
 )
 @click.option(
     "--exclude",
@@ -53,8 +94,12 @@ from instrument.report import Report, is_noted
     default=None,
     help="Worker processes (default: CPU count).",
 )
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the cache.")
-@click.option("--no-gitignore", is_flag=True, help="Also walk paths .gitignore files ignore.")
+@click.option("--cache/--no-cache", default=True, help="Use and update the cache (default).")
+@click.option(
+    "--gitignore/--no-gitignore",
+    default=True,
+    help="Skip paths .gitignore files ignore (default); --no-gitignore walks them too.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -62,118 +107,102 @@ from instrument.report import Report, is_noted
     default="text",
     help="text, one JSON report, or GitHub annotations (stdout).",
 )
-@click.option("--color/--no-color", default=None, help="Force or disable colour on stderr.")
+@click.option(
+    "--color/--no-color", default=None, help="Force or disable colour (as on goalgen itself)."
+)
+@click.pass_context
+@pass_terminal
 def instrument(
+    terminal: Terminal,
+    ctx: click.Context,
     paths: tuple[Path, ...],
     dry_run: bool,
     check: bool,
     remove: bool,
-    style: str | None,
-    select: str | None,
+    style: str,
+    select: tuple[str, ...],
     exclude: tuple[str, ...],
     jobs: int | None,
-    no_cache: bool,
-    no_gitignore: bool,
+    cache: bool,
+    gitignore: bool,
     output_format: str,
     color: bool | None,
 ) -> None:
     """Add tracing to bot handlers, API routes, agents, graph nodes and mapper calls.
 
-    Settings may also come from [tool.goalgen.instrument] in the project's pyproject.toml
-    (style, select, exclude, jobs, cache, gitignore); flags win. Exit status: 0 done or nothing to do,
-    1 --check found work, 2 usage error, 123 some file could not be processed.
+    Settings may also come from [tool.goalgen.instrument] in pyproject.toml (style, select,
+    exclude, jobs, cache, gitignore): each file uses the nearest such table above it, up to the
+    repository root; flags win. Exit status: 0 done or nothing to do, 1 --check found work,
+    2 usage error, 123 some file could not be processed.
     """
-    terminal.configure(color)
-    options = _resolve_options(
-        paths, dry_run, check, remove, style, select, exclude, jobs, no_cache, no_gitignore
+    if color is not None:
+        terminal.configure(color)
+    settings: ProjectSettings = ctx.meta[_SETTINGS]
+    options = Options(
+        mode=Mode.from_flags(dry_run=dry_run, check=check),
+        remove=remove,
+        style=style,
+        kinds=select,
+        exclude=split_globs(exclude),
+        jobs=jobs or os.cpu_count() or 1,
+        use_cache=cache,
+        diff=dry_run,
+        gitignore=gitignore,
     )
+    given = [name for name in KEYS if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE]
+    options_for = settings.options_for(options, given)
     try:
-        report = _run_with_progress(list(paths), options)
+        report = _run_with_progress(terminal, list(paths), options, options_for)
     except KeyboardInterrupt:
         terminal.abort("interrupted; files already written are complete, the rest untouched", 130)
-    _print_report(report, options, output_format)
+    except OptionError as exc:  # a bad table in a nested project; nothing was written
+        _print_warnings(terminal, settings)
+        terminal.abort(str(exc), 2)
+    _print_warnings(terminal, settings)
+    _print_report(terminal, report, options, output_format)
     raise SystemExit(report.return_code)
 
 
-def _run_with_progress(paths: list[Path], options: Options) -> Report:
+def _print_warnings(terminal: Terminal, settings: ProjectSettings) -> None:
+    for message in settings.warnings:
+        terminal.warn(message)
+    settings.warnings.clear()
+
+
+def _run_with_progress(
+    terminal: Terminal, paths: list[Path], options: Options, options_for: OptionsFor
+) -> Report:
     """Run the engine; on a terminal, show a transient progress bar on stderr meanwhile."""
     if not sys.stderr.isatty():  # not --color: a forced-colour CI log gets no redraws
-        return run(paths, options)
+        return run(paths, options, options_for=options_for)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("instrument"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=terminal.err(), transient=True) as bar:
+    with Progress(*columns, console=terminal.err, transient=True) as bar:
         task = bar.add_task("rewrite", total=None)
         return run(
             paths,
             options,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            options_for=options_for,
         )
 
 
-def _resolve_options(
-    paths, dry_run, check, remove, style, select, exclude, jobs, no_cache, no_gitignore
-) -> Options:
-    """Merge flags over pyproject settings; a bad value is a usage error (exit 2)."""
-    try:
-        settings = load_settings(list(paths))
-        for message in settings.warnings:
-            terminal.warn(escape(message))
-        values = settings.values
-        if select is not None:
-            kinds = parse_kinds(select)
-        else:
-            try:
-                kinds = parse_kinds(values.get("select", list(KINDS)))
-            except OptionError as exc:
-                raise OptionError(f"{settings.path}: {exc}") from None
-        return Options(
-            mode=Mode.from_flags(dry_run=dry_run, check=check),
-            remove=remove,
-            style=style or values.get("style", "auto"),
-            kinds=kinds,
-            exclude=split_globs(exclude or values.get("exclude", [])),
-            jobs=jobs or values.get("jobs") or os.cpu_count() or 1,
-            use_cache=not no_cache and values.get("cache", True),
-            gitignore=not no_gitignore and values.get("gitignore", True),
-            diff=dry_run,
-        )
-    except OptionError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _print_report(report: Report, options: Options, output_format: str) -> None:
+def _print_report(terminal: Terminal, report: Report, options: Options, output_format: str) -> None:
     if output_format == "json":
-        terminal.echo_raw(json.dumps(report.to_dict(), indent=2) + "\n")
+        terminal.write(json.dumps(report.to_dict(), indent=2) + "\n")
     elif output_format == "github":
-        _print_github(report)
+        terminal.write(github_annotations(report))
     else:
-        if options.diff:
-            _write_diffs(report)  # with --check too: stdout stays one clean patch
+        if options.diff:  # with --check too: stdout stays one clean patch
+            terminal.write_bytes(b"".join(result.diff for result in report.files))
         elif report.mode is Mode.CHECK:
             for result in report.changed:
                 for target in result.changed_targets:
-                    terminal.echo_raw(f"{result.path}:{target.line} {target.kind} {target.name}\n")
+                    terminal.write(f"{result.path}:{target.line} {target.kind} {target.name}\n")
     for result in report.failed:
-        terminal.err().print(
-            f"[red]error:[/red] cannot process {escape(result.path)}: {escape(result.reason)}"
-        )
-    terminal.err().print(escape(summary_line(report)))
-
-
-def _write_diffs(report: Report) -> None:
-    """Patches go out as raw bytes: a latin-1 or CRLF file must stay so for git apply."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    for result in report.files:
-        if not result.diff:
-            continue
-        if buffer is not None:
-            buffer.write(result.diff)
-        else:  # a text-only stream (rare): best effort
-            sys.stdout.write(result.diff.decode("utf-8", "surrogateescape"))
-    if buffer is not None:
-        buffer.flush()
+        terminal.error(f"cannot process {result.path}: {result.reason}")
+    terminal.info(summary_line(report))
 
 
 def summary_line(report: Report) -> str:
@@ -200,7 +229,7 @@ def summary_line(report: Report) -> str:
         parts.append(f"{_plural(noted, 'traced target')} with a note (see --format json)")
     cached = sum(1 for f in report.files if f.cached)
     if cached:
-        parts.append(f"{cached} unchanged per cache")
+        parts.append(f"{cached} answered from the cache")
     if report.failed:
         parts.append(f"{_plural(len(report.failed), 'file')} could not be processed")
     reasons: dict[str, int] = {}
@@ -220,9 +249,9 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def _print_github(report: Report) -> None:
+def github_annotations(report: Report) -> str:
     """GitHub Actions workflow commands: errors for work found by --check and broken files,
-    warnings for targets that were left alone, notices for traced targets with a note."""
+    warnings for targets that were left alone."""
     lines: list[str] = []
     for result in report.files:
         where = f"file={_gh_escape(result.path, prop=True)}"
@@ -241,4 +270,4 @@ def _print_github(report: Report) -> None:
             if is_noted(target):
                 message = f"{target.kind} {target.name} ({target.span}): {target.reason}"
                 lines.append(f"::notice {where},line={target.line}::{_gh_escape(message)}")
-    terminal.echo_raw("".join(line + "\n" for line in lines))
+    return "".join(line + "\n" for line in lines)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from goalgen.cli import terminal
+from goalgen.cli.terminal import Terminal, pass_terminal
 from goalgen.traces import Trace, build_traces, compute_stats, read_spans, select_traces
 from goalgen.traces.render import render_text, rich_tree, stats_table, stats_text
 
@@ -24,8 +24,13 @@ from goalgen.traces.render import render_text, rich_tree, stats_table, stats_tex
     show_default=True,
     help="text: trees (rich on a terminal); json: machine-readable on stdout.",
 )
+@pass_terminal
 def traces(
-    logfiles: tuple[str, ...], trace_id: str | None, stats: bool, output_format: str
+    terminal: Terminal,
+    logfiles: tuple[str, ...],
+    trace_id: str | None,
+    stats: bool,
+    output_format: str,
 ) -> None:
     """Show the spans in LOGFILE... (JSON lines, merged across files) as one tree per trace.
 
@@ -49,16 +54,16 @@ def traces(
         if not found:
             terminal.abort(f"no trace id starts with {trace_id!r}", 1)
     if output_format == "json":
-        _print_json(found, stats, len(result.bad_lines))
+        terminal.write(_json(found, stats, len(result.bad_lines)))
     elif not found:
-        terminal.err().print("no spans found")
+        terminal.info("no spans found")
     elif stats:
-        _print_stats(found)
+        _print_stats(terminal, found)
     else:
-        _print_trees(found)
+        _print_trees(terminal, found)
 
 
-def _print_json(found: list[Trace], stats: bool, skipped: int) -> None:
+def _json(found: list[Trace], stats: bool, skipped: int) -> str:
     if stats:
         payload = {
             "stats": [s.to_dict() for s in compute_stats(sp for t in found for sp in t.spans)]
@@ -66,24 +71,22 @@ def _print_json(found: list[Trace], stats: bool, skipped: int) -> None:
     else:
         payload = {"traces": [t.to_dict() for t in found]}
     payload["skipped_lines"] = skipped
-    click.echo(json.dumps(payload, indent=2))
+    return json.dumps(payload, indent=2) + "\n"
 
 
-def _print_stats(found: list[Trace]) -> None:
+def _print_stats(terminal: Terminal, found: list[Trace]) -> None:
     stats = compute_stats(span for trace in found for span in trace.spans)
-    console = terminal.out()
-    if console.is_terminal:
-        console.print(stats_table(stats))
+    if terminal.out.is_terminal:
+        terminal.out.print(stats_table(stats))
     else:
-        click.echo(stats_text(stats), nl=False)
+        terminal.write(stats_text(stats))
 
 
-def _print_trees(found: list[Trace]) -> None:
-    console = terminal.out()
-    if console.is_terminal:
+def _print_trees(terminal: Terminal, found: list[Trace]) -> None:
+    if terminal.out.is_terminal:
         for index, trace in enumerate(found):
             if index:
-                console.print()
-            console.print(rich_tree(trace))
+                terminal.out.print()
+            terminal.out.print(rich_tree(trace))
     else:
-        click.echo(render_text(found), nl=False)
+        terminal.write(render_text(found))

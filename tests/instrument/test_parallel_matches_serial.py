@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from sample_project import FILES, snapshot, write_project
@@ -41,3 +42,20 @@ def test_parallel_dry_run_diffs_equal_serial(tmp_path: Path) -> None:
     parallel = run([root], Options(jobs=2, **options), cwd=root)
     assert [f.diff for f in serial.files] == [f.diff for f in parallel.files]
     assert any(f.diff for f in serial.files)
+
+
+def test_workers_use_each_files_own_options(tmp_path: Path) -> None:
+    """Files under app/gen get block style from ``options_for``, in both paths."""
+    root = _many_files(tmp_path / "proj")
+    gen = (root / "app" / "gen").resolve()
+    reports = []
+    for jobs in (1, 2):
+        options = Options(jobs=jobs, use_cache=False, mode=Mode.DIFF, diff=True)
+        block = replace(options, style="block")
+        options_for = lambda d, o=options, b=block: b if d == gen else o  # noqa: E731
+        reports.append(run([root], options, cwd=root, options_for=options_for))
+    serial, parallel = reports
+    assert [f.diff for f in serial.files] == [f.diff for f in parallel.files]
+    diffs = {f.path: f.diff for f in parallel.files}
+    assert b"with TraceSpan(" in diffs["app/gen/mod_00.py"]
+    assert b"@trace_span(" in diffs["app/api.py"] and b"with TraceSpan(" not in diffs["app/api.py"]
