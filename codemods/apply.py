@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codemods.base import MARKER
+from codemods.chunks import is_docstring
 from codemods.imports import cst_dotted_name
 from codemods.plan import CallEdit, FuncEdit, Plan
 from codemods.scan import child_qualname
@@ -347,7 +348,7 @@ class Applier:
         body = func.body
         if edit.block and isinstance(body, cst.IndentedBlock):
             stmts = list(body.body)
-            doc = stmts[:1] if stmts and _is_docstring(stmts[0]) else []
+            doc = stmts[:1] if stmts and is_docstring(stmts[0]) else []
             rest = stmts[len(doc) :]
             if rest:
                 with_node = self._wrap(rest, edit.span)
@@ -363,12 +364,3 @@ class Applier:
             decorator=self._with_span(decorator.decorator, edit.span)
         )
         return func.with_changes(decorators=[*func.decorators, decorator])
-
-
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )

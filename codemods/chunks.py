@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemods.lines import split_lines
+from codemods.scan import body_without_docstring
 
 
 @dataclass
@@ -24,12 +25,23 @@ class Chunk:
     text: str
 
 
+def is_docstring(stmt: cst.BaseStatement) -> bool:
+    """The LibCST twin of ``scan.body_without_docstring``'s test: a line holding one string
+    literal (not bytes, not an f-string)."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    expr = stmt.body[0]
+    return (
+        isinstance(expr, cst.Expr)
+        and isinstance(expr.value, cst.SimpleString | cst.ConcatenatedString)
+        and isinstance(expr.value.evaluated_value, str)
+    )
+
+
 def top_block_end(tree: ast.Module) -> int:
     """Index of the first top-level statement after the docstring and leading imports."""
     body = tree.body
-    i = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        i = 1 if isinstance(body[0].value.value, str) else 0
+    i = len(body) - len(body_without_docstring(body))
     while i < len(body) and isinstance(body[i], ast.Import | ast.ImportFrom):
         i += 1
     return i

@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import libcst as cst
 
+from codemods.chunks import is_docstring
 from codemods.import_style import (
     DEFAULT_STYLE,
     ImportStyle,
@@ -64,15 +65,7 @@ from codemods.syntax import parse
 def _top_block(module: cst.Module) -> tuple[int, int]:
     """(first, end) statement indexes of the leading import block (after a docstring)."""
     body = module.body
-    first = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine):
-        head = body[0].body[0]
-        if (
-            isinstance(head, cst.Expr)
-            and isinstance(head.value, cst.SimpleString | cst.ConcatenatedString)
-            and isinstance(head.value.evaluated_value, str)  # as codemods.chunks: not bytes
-        ):
-            first = 1
+    first = 1 if body and is_docstring(body[0]) else 0
     end = first
     while end < len(body):
         stmt = body[end]

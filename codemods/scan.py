@@ -91,7 +91,6 @@ class CallInfo:
     ordinal: int
     line: int
     node: ast.Call
-    stmt: ast.stmt  # the statement it belongs to (a compound one when in its header)
     in_header: bool  # inside a compound statement's header (if/for/with/while ...)
     in_suite: bool  # its statement does not start its line (`if x: y()`, `a = 1; y()`)
     parent_with: ast.With | ast.AsyncWith | None  # the with-block holding only this statement
@@ -277,8 +276,8 @@ class _Scanner:
             self.ordinals[okey] = ordinal + 1
             self.scan.calls.append(
                 CallInfo(
-                    scope.key, callee, qualified, ordinal, call.lineno, call, stmt,
-                    in_header, in_suite, parent_with, func_key, self.root,
+                    scope.key, callee, qualified, ordinal, call.lineno, call, in_header,
+                    in_suite, parent_with, func_key, self.root,
                     scope.ignored or self.scan.ignores.covers_call(call, stmt),
                 )
             )  # fmt: skip
