@@ -73,14 +73,14 @@ def rewrite(
         return Rewrite(code if not apply else bom + new_source, targets, changes=True)
     summary_known = index.modules.get(module)
     is_package = summary_known.is_package if summary_known else False
-    if scan is None:
+    if scan is None:  # else the caller's scan, which the index's summary was made from
         try:
             scan = scan_module(source, module, is_package)
         except SyntaxError as exc:
             raise UnparsableSource(f"line {exc.lineno}: {exc.msg}") from exc
+        index = index.with_module(module, summarize(scan, is_package))
     if scan.ignores.file:
         return Rewrite(code, [])
-    index = index.with_module(module, summarize(scan, is_package))
     plan = Plan()
     ctx = Context(scan, index, style, plan)
     for kind in registry.kinds():

@@ -349,7 +349,11 @@ class _Scanner:
             if arg.annotation is not None:
                 self.scan.annotated.append((arg.arg, self._annotation(arg.annotation)))
         inner = Scope(key, "function", qualname, scope, ignored=ignored)
-        inner.params = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+        args = node.args
+        inner.params = {
+            a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+            if a is not None
+        }  # fmt: skip
         self.scan.scopes[key] = inner
         self._block(node.body, inner, key)
 
