@@ -269,7 +269,7 @@ def test_user_code_is_parsed_only_through_codemods_syntax() -> None:
         f"{path.relative_to(root)}:{number}"
         for package in ("codemods", "instrument")
         for path in sorted((root / package).rglob("*.py"))
-        if path.name != "syntax.py"
+        if path.name not in ("syntax.py", "syntax_mask.py")
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if "ast.parse(" in line or "compile(" in line.replace("re.compile(", "")
     ]
