@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import codemods
+from instrument import forked
 from instrument.cache import Cache, Entry, Result, file_hash, fingerprint
 from instrument.diff import unified_diff
 from instrument.files import FoundFile, OptionsFor, find_python_files
@@ -40,8 +41,11 @@ from instrument.transform import NAMES_DEP, Outcome, transform
 
 # Below this many files to rewrite, worker processes cost more than they save (a pool starts in
 # ~0.1 s and each worker unpickles the index; LibCST rewrites ~50-100 files/s per core).
-# Deciding alone (--check) is always serial: it is cheaper than shipping the index.
 PARALLEL_MIN_FILES = 20
+# Below this many files to parse, forked workers (instrument.forked) cost more than they save:
+# forking and sending summaries and the index back and forth take ~30-60 ms, and ast parses
+# and scans ~300 files/s.
+FORKED_MIN_FILES = 40
 
 Progress = Callable[[int, int], None]
 
@@ -83,8 +87,7 @@ def run(
     report = Report(mode=options.mode, remove=options.remove, skipped=skipped)
     cache = Cache.load(_tool_version(), cache_directory) if options.use_cache else None
     files = _files(found, options)
-    for item in files:
-        _summarize(item, cache)
+    workers = _summarize_all(files, cache, options)
     index = codemods.ProjectIndex(
         {f.module: f.entry.summary for f in files if f.entry and f.entry.summary is not None}
     )
@@ -106,10 +109,10 @@ def run(
         else:
             todo.append(item)
 
-    outcomes = _decide_all(todo, index, options, apply, progress or _no_progress)
+    outcomes = _decide_all(todo, index, options, apply, progress or _no_progress, workers)
     written: list[tuple[_File, Outcome]] = []
     for item, outcome in zip(todo, outcomes, strict=True):
-        results[item.found.path] = _finish(item, outcome, options)
+        results[item.found.path] = _finish(item, outcome, options, apply)
         key = keys[item.options]
         if cache is not None and not _learn(cache, item, outcome, key, prints, options):
             written.append((item, outcome))
@@ -150,29 +153,54 @@ def _files(found: Sequence[FoundFile], options: Options) -> list[_File]:
     return files
 
 
-def _summarize(item: _File, cache: Cache | None) -> None:
-    """Give ``item`` a current cache entry (its summary, or the reason it cannot be read)."""
+def _summarize_all(
+    files: list[_File], cache: Cache | None, options: Options
+) -> forked.Workers | None:
+    """Give every file a current cache entry (its summary, or why it cannot be read). Files
+    the cache does not know are parsed on forked workers when there are enough of them; the
+    workers are returned, waiting to decide the files whose trees they hold."""
+    misses = [i for i, item in enumerate(files) if not _lookup(item, cache)]
+    workers = None
+    count = min(options.jobs, len(misses) // (FORKED_MIN_FILES // 2) or 1)
+    if len(misses) >= FORKED_MIN_FILES and count > 1 and forked.available():
+        workers = forked.Workers(
+            files, misses, count, lambda f: len(f.raw or b""), _new_entry, _decide_forked
+        )
+        for i, entry in workers.first_results().items():
+            files[i].entry = entry
+    else:
+        for i in misses:
+            files[i].entry = _new_entry(files[i])
+    for i in misses:
+        item = files[i]
+        if item.entry is None:  # unreadable: nothing to remember
+            continue
+        item.error = item.entry.error
+        if cache is not None:
+            cache.store(item.found.path, item.entry)
+    return workers
+
+
+def _lookup(item: _File, cache: Cache | None) -> bool:
+    """Stat and read as little as needed to find a current cache entry; False: none."""
     path = item.found.path
     try:
         item.stat = os.stat(path)
     except OSError as exc:
         item.error = f"unreadable: {exc.strerror or exc}"
-        return
+        return True
     entry = cache.lookup(path, item.stat, None) if cache is not None else None
     if entry is None:
         try:
             item.raw = read_bytes(path)
         except SourceError as exc:
             item.error = str(exc)
-            return
+            return True
         entry = cache.lookup(path, item.stat, item.raw) if cache is not None else None
     if entry is not None and (entry.module, entry.is_package) == (item.module, item.is_package):
         item.entry, item.error = entry, entry.error
-        return
-    item.entry = _new_entry(item)
-    item.error = item.entry.error
-    if cache is not None:
-        cache.store(path, item.entry)
+        return True
+    return False
 
 
 def _new_entry(item: _File) -> Entry:
@@ -242,9 +270,35 @@ def _read(item: _File) -> DecodedSource:
     return item.source
 
 
+def _decide_forked(item: _File, index: Any) -> Outcome:
+    """On a forked worker: decide one file (``--check``), with the tree made there if any.
+    The text is not sent back (the parent has it on disk; deciding does not change it)."""
+    try:
+        text = _read(item).text
+    except SourceError as exc:
+        return Outcome(None, error=str(exc))
+    outcome = transform(text, item.module, index, item.options, False, scan=item.scan)
+    item.scan = None
+    if outcome.new_text is not None:
+        outcome.new_text = ""
+    return outcome
+
+
 def _decide_all(
-    todo: Sequence[_File], index: Any, options: Options, apply: bool, progress: Progress
+    todo: Sequence[_File],
+    index: Any,
+    options: Options,
+    apply: bool,
+    progress: Progress,
+    workers: forked.Workers | None = None,
 ) -> list[Outcome]:
+    if workers is not None:
+        if not apply:
+            position = {id(item): i for i, item in enumerate(workers.items)}
+            done = workers.second([position[id(item)] for item in todo], index)
+            progress(len(todo), len(todo))
+            return [done[position[id(item)]] for item in todo]
+        workers.close()
     outcomes: list[Outcome | None] = [None] * len(todo)
     jobs: list[tuple[int, str, str, codemods.ImportStyle, Options]] = []
     styles: dict[Path, codemods.ImportStyle] = {}
@@ -272,16 +326,16 @@ def _decide_all(
 
 
 # -- 3. writing, diffing, remembering -----------------------------------------------------------
-def _finish(item: _File, outcome: Outcome, options: Options) -> FileResult:
+def _finish(item: _File, outcome: Outcome, options: Options, apply: bool) -> FileResult:
     """Turn one decision into a result: diff it, check it, or write it."""
     display = item.found.display
     if outcome.new_text is None:
         return FileResult(display, FAILED, outcome.targets, reason=outcome.error)
     if not outcome.changes:
         return FileResult(display, UNCHANGED, outcome.targets)
-    source = _read(item)
-    if outcome.new_text == source.text:  # decided only (--check): it would change
+    if not apply:  # decided only (--check): it would change
         return FileResult(display, CHANGED, outcome.targets)
+    source = _read(item)
     try:
         new_bytes = encode(outcome.new_text, source.encoding)
         if options.mode is Mode.WRITE:

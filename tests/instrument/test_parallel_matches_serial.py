@@ -59,3 +59,32 @@ def test_workers_use_each_files_own_options(tmp_path: Path) -> None:
     diffs = {f.path: f.diff for f in parallel.files}
     assert b"with TraceSpan(" in diffs["app/gen/mod_00.py"]
     assert b"@trace_span(" in diffs["app/api.py"] and b"with TraceSpan(" not in diffs["app/api.py"]
+
+
+def test_forked_check_equals_serial_check_and_fills_the_same_cache(tmp_path: Path) -> None:
+    """--check on forked workers (instrument.forked): summaries, decisions, report and cached
+    answers as a serial run gives them."""
+    from instrument.engine import FORKED_MIN_FILES
+    from instrument.forked import available
+
+    if not available():
+        import pytest
+
+        pytest.skip("no fork on this platform")
+    root = tmp_path / "proj"
+    files = dict(FILES)
+    for i in range(FORKED_MIN_FILES * 2):
+        files[f"app/gen/mod_{i:02d}.py"] = FILES["app/api.py"].replace(
+            b"/items", f"/items{i}".encode()
+        )
+    files["app/gen/__init__.py"] = b""
+    write_project(root, broken=True, files=files)
+    check = {"mode": Mode.CHECK}
+    serial = run([root], Options(jobs=1, **check), cwd=root, cache_directory=tmp_path / "c1")
+    forked = run([root], Options(jobs=2, **check), cwd=root, cache_directory=tmp_path / "c2")
+    assert serial.to_dict() == forked.to_dict()
+    assert serial.return_code == 123 and len(serial.changed) > FORKED_MIN_FILES
+    warm = run([root], Options(jobs=1, **check), cwd=root, cache_directory=tmp_path / "c2")
+    assert warm.to_dict()["files"] == [
+        {**f, "cached": f["status"] != "failed"} for f in serial.to_dict()["files"]
+    ]
