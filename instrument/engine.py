@@ -5,8 +5,9 @@ then diff, check or write -- and return one ``Report``.
    hash) are as recorded, else read, decoded and scanned with ``ast``. A file that cannot be
    decoded or parsed is reported (exit 123) and left untouched; every other file goes on.
 2. Every file is decided: from the cache when its answer's dependencies are unchanged, else by
-   the codemods' plan. ``--check`` (and ``--format json|github``) stop there: LibCST runs only
-   to write or to print a diff.
+   the codemods' plan. ``--check`` (with any ``--format``) stops there: LibCST runs only to
+   write or to print a diff. Cold files are summarised and decided on forked workers that
+   keep each file's tree (``instrument.forked``) when there are enough of them.
 3. Changed files are written atomically or diffed; the cache learns the new content's answer,
    so the run after a write is answered without reading those files.
 """
