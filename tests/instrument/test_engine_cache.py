@@ -198,3 +198,18 @@ def test_old_cache_files_are_pruned(tmp_path: Path) -> None:
         cache.save()
     assert len(list((tmp_path / "c").glob("instrument-*"))) == cache_module.KEEP
     assert cache.path.exists()  # the newest one stays
+
+
+def test_a_file_cached_under_other_options_is_decided_again(tmp_path: Path) -> None:
+    """A nested project's table changing its files' style or kinds is not hidden by the cache:
+    answers are kept per file and per set of (per-file) options."""
+    project = write_project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    assert _run(project, cache).changed  # written with the default style
+    check = Options(jobs=1, mode=Mode.CHECK)
+    assert all(f.cached for f in run([project], check, cwd=project, cache_directory=cache).files)
+
+    only_bot = Options(jobs=1, mode=Mode.CHECK, kinds=("bot",))
+    report = run([project], check, cwd=project, cache_directory=cache, options_for=lambda d: only_bot)
+    assert not any(f.cached for f in report.files)
+    assert {t.kind for f in report.files for t in f.targets} == {"bot"}
