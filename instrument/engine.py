@@ -401,17 +401,11 @@ def _walked_roots(paths: Sequence[Path], cwd: Path | None) -> list[Path]:
 
 
 def _tool_version() -> str:
-    """The installed version plus a hash of the codemods' and engine's own source files, so
-    an edited codemod (same version number during development) never reuses an old cache."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        installed = version("goalgen")
-    except PackageNotFoundError:
-        installed = "unknown"
+    """A hash of the codemods' and engine's own source files: what decides every answer, so an
+    edited codemod (same version number during development) never reuses an old cache."""
     here = Path(__file__).parent
     sources = sorted([*Path(codemods.__file__).parent.rglob("*.py"), *here.glob("*.py")])
-    return fingerprint(installed, *(file_hash(p.read_bytes()) for p in sources))
+    return fingerprint(*(file_hash(p.read_bytes()) for p in sources))
 
 
 def _no_progress(done: int, total: int) -> None:

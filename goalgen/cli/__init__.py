@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-from goalgen import __version__
+import goalgen
 from goalgen.cli.terminal import Terminal
 
 # Sub-command name -> module under goalgen.cli that defines a click command of that name.
@@ -37,7 +37,14 @@ class _LazyGroup(click.Group):
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="goalgen")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
+    help="Show the version and exit.",
+)
 @click.option(
     "--color/--no-color",
     default=None,
@@ -49,6 +56,11 @@ class _LazyGroup(click.Group):
 def cli(ctx: click.Context, color: bool | None) -> None:
     """GoalGen: generate multi-agent projects and add distributed tracing to them."""
     ctx.obj = Terminal(color)
+
+
+def _print_version(ctx: click.Context) -> None:
+    click.echo(f"goalgen, version {goalgen.__version__}")
+    ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> int:
