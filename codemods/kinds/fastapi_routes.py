@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from codemods.imports import dotted_name, is_runtime
-from codemods.kinds.langgraph_nodes import NOT_A_FUNCTION, resolve_node
 from codemods.plan import CallEdit, Context
+from codemods.references import NOT_A_FUNCTION, resolve_reference
 from codemods.registry import Kind
 from codemods.scan import CallInfo, ModuleScan, Scope
 from codemods.static_strings import DYNAMIC, Name, Static, Template, evaluate, template
@@ -236,7 +236,7 @@ def summarize(scan: ModuleScan) -> ApiFacts:
     names = _Names(scan)
     endpoints = []
     for call, route, endpoint in _added_routes(scan, names):
-        how, what = resolve_node(scan, call, endpoint)
+        how, what = resolve_reference(scan, call, endpoint)
         if how == "import":
             endpoints.append((what, route))
     edges = tuple(_edges(scan, names))
@@ -387,7 +387,7 @@ def _add_endpoint(
     if _canonical(index, route.router) not in graph(index).routers:
         ctx.skip("api", label, call.line, "not registered on a known FastAPI app or router")
         return
-    how, what = resolve_node(ctx.scan, call, endpoint)
+    how, what = resolve_reference(ctx.scan, call, endpoint)
     if how == "local":
         routes.setdefault(what, []).append(route)
     elif how == "skip":

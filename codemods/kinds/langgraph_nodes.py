@@ -20,16 +20,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from codemods.imports import dotted_name
 from codemods.plan import Context
+from codemods.references import NOT_A_FUNCTION, resolve_reference
 from codemods.registry import Kind
-from codemods.scan import CallInfo, ModuleScan, Scope, lookup_function
+from codemods.scan import CallInfo, ModuleScan
 
 if TYPE_CHECKING:
     from codemods.index import ProjectIndex
-
-NOT_A_FUNCTION = "not a function definition (a value, instance or parameter)"
-
 
 def registration(call: ast.Call) -> tuple[str | None, ast.expr | None]:
     """``(literal node name or None, the node expression)`` of an ``add_node`` call."""
@@ -67,57 +64,13 @@ def _node_calls(scan: ModuleScan) -> list[CallInfo]:
     )
 
 
-def _class_scope(scan: ModuleScan, scope_key: str) -> Scope | None:
-    scope: Scope | None = scan.scopes[scope_key]
-    while scope is not None and scope.kind != "class":
-        scope = scope.parent
-    return scope
-
-
-def _method(scope: Scope | None, name: str) -> str | None:
-    hits = scope.defs.get(name) if scope is not None else None
-    return hits[-1][1] if hits else None
-
-
-def _local_class(scan: ModuleScan, qualname: str) -> Scope | None:
-    keys = [c.key for c in scan.classes.values() if c.qualname == qualname]
-    return scan.scopes[keys[-1]] if keys else None
-
-
-def resolve_node(scan: ModuleScan, call: CallInfo, expr: ast.expr) -> tuple[str, str]:
-    """("local", key) | ("import", qualified) | ("skip", reason) for a node expression."""
-    if isinstance(expr, ast.Lambda):
-        return "skip", "lambda"
-    if isinstance(expr, ast.Call):
-        return "skip", f"built by a call ({dotted_name(expr.func) or 'expression'}(...))"
-    text = dotted_name(expr)
-    if text is None:
-        return "skip", "not a function"
-    head, _, rest = text.partition(".")
-    if not rest:
-        key = lookup_function(scan, call.scope_key, text, call.line)
-        if key is not None:
-            return "local", key
-        if text in scan.imports.names:
-            return "import", scan.imports.resolve(text)
-        return "skip", NOT_A_FUNCTION
-    if head in ("self", "cls") and "." not in rest:
-        key = _method(_class_scope(scan, call.scope_key), rest)
-        return ("local", key) if key else ("skip", "method not defined in the class")
-    if head in scan.imports.names:
-        return "import", scan.imports.resolve(text)
-    owner, _, attr = text.rpartition(".")
-    key = _method(_local_class(scan, owner), attr)
-    return ("local", key) if key else ("skip", "bound method of an object")
-
-
 def foreign_node_refs(scan: ModuleScan) -> tuple[tuple[str, str], ...]:
     """``(qualified function, node name or "")`` for nodes imported from other modules (the
     facts the index keeps for this kind)."""
     refs = []
     for call in _node_calls(scan):
         for name, expr in registrations(call):
-            how, what = resolve_node(scan, call, expr)
+            how, what = resolve_reference(scan, call, expr)
             if how == "import":
                 refs.append((what, name or ""))
     return tuple(refs)
@@ -148,7 +101,7 @@ def trace_langgraph_nodes(ctx: Context) -> None:
     names: dict[str, set[str]] = {}
     for call in _node_calls(scan):
         for name, expr in registrations(call):
-            how, what = resolve_node(scan, call, expr)
+            how, what = resolve_reference(scan, call, expr)
             label = ast.unparse(expr)[:60]
             if how == "local":
                 names.setdefault(what, set()).add(name or scan.funcs[what].name)
