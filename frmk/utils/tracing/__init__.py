@@ -7,7 +7,8 @@ Stdlib only. Public names::
 
 One finished span is one JSON object on one line (see ``TraceSpan.to_dict``). Settings come
 from ``TRACING_ENABLED``, ``TRACE_SAMPLE_RATE``, ``TRACING_OUTPUT``, ``TRACING_SERVICE_NAME``
-(or ``OTEL_SERVICE_NAME``) and ``TRACING_RECORD_CONTENT``; ``configure`` re-reads them.
+(or ``OTEL_SERVICE_NAME``), ``TRACING_RECORD_CONTENT`` and ``TRACING_FILE_MODE``; ``configure``
+re-reads them.
 """
 
 from __future__ import annotations

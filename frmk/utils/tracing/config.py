@@ -3,7 +3,8 @@
 ``TRACING_ENABLED`` (default true), ``TRACE_SAMPLE_RATE`` (0.0-1.0, default 1.0),
 ``TRACING_OUTPUT`` (stderr | stdout | a file path | otlp | none), ``TRACING_SERVICE_NAME``
 (falls back to ``OTEL_SERVICE_NAME``), ``TRACING_RECORD_CONTENT`` (default false: user text in
-metadata such as ``message`` is not written).
+metadata such as ``message`` is not written), ``TRACING_FILE_MODE`` (octal permissions of a span
+file the sink creates, default 0600).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import warnings
 from typing import Any
 
-from frmk.utils.tracing.sinks import FileSink, NullSink, Sink, StreamSink
+from frmk.utils.tracing.sinks import DEFAULT_FILE_MODE, FileSink, NullSink, Sink, StreamSink
 
 
 def sink_for(output: str) -> Sink:
@@ -32,7 +33,22 @@ def sink_for(output: str) -> Sink:
         from frmk.utils.tracing.otlp import OtlpSink
 
         return OtlpSink()
-    return FileSink(os.path.expanduser(output.strip()))
+    return FileSink(os.path.expanduser(output.strip()), mode=_env_file_mode())
+
+
+def _env_file_mode() -> int:
+    raw = os.environ.get("TRACING_FILE_MODE", "").strip()
+    if not raw:
+        return DEFAULT_FILE_MODE
+    try:
+        mode = int(raw, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777:
+        warnings.warn(f"TRACING_FILE_MODE={raw!r} is not an octal file mode such as 0644; "
+                      f"using {DEFAULT_FILE_MODE:04o}", stacklevel=4)
+        return DEFAULT_FILE_MODE
+    return mode
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
