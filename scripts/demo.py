@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from sample_project import REPO, SPEC, GoalgenError, goalgen, sample_services
+from travel_sample import REPO, SPEC, GoalgenError, goalgen, sample_services
 
 from frmk.testing import BotTestClient, BotTestError
 from frmk.testing.services import ServiceError

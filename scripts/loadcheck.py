@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sample_project import SPEC, GoalgenError, goalgen, sample_services
+from travel_sample import SPEC, GoalgenError, goalgen, sample_services
 
 from frmk.testing import BotTestClient, BotTestError, reply_texts
 from frmk.testing.services import ServiceError
