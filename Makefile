@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench bench-instrument lint demo realworld clean
+.PHONY: install test bench bench-instrument lint demo loadcheck realworld clean
 
 install: $(STAMP)
 
@@ -29,6 +29,11 @@ lint: install
 
 demo: install
 	$(BIN)/python scripts/demo.py
+
+# Run by hand, not by `make test`: 100 concurrent Emulator conversations, 400 messages, every
+# trace checked complete (about a minute).
+loadcheck: install
+	$(BIN)/python scripts/loadcheck.py
 
 realworld: install
 	bash scripts/realworld_langgraph.sh

@@ -13,23 +13,19 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from rich.console import Console
+from rich.markup import escape
+from travel_sample import REPO, SPEC, GoalgenError, goalgen, sample_services
 
-from rich.console import Console  # noqa: E402
-from rich.markup import escape  # noqa: E402
+from frmk.testing import BotTestClient, BotTestError
+from frmk.testing.services import ServiceError
+from goalgen.traces import build_traces, compute_stats, read_spans
+from goalgen.traces.render import rich_tree, stats_table
 
-from frmk.testing import BotTestClient, BotTestError  # noqa: E402
-from frmk.testing.services import ProjectServices, ServiceError  # noqa: E402
-from goalgen.traces import build_traces, compute_stats, read_spans  # noqa: E402
-from goalgen.traces.render import rich_tree, stats_table  # noqa: E402
-
-SPEC = REPO / "examples" / "travel_planning.json"
 DEMO = REPO / ".demo"
 PROJECT = DEMO / "travel_planning"
 RUN = DEMO / "run"
@@ -51,13 +47,9 @@ def step(text: str) -> None:
     console.print(f"[bold cyan]==>[/] {text}")
 
 
-def goalgen(*args: str) -> None:
-    """Run the goalgen CLI; its output is shown, a failure stops the demo."""
-    command = [sys.executable, "-m", "goalgen", *args]
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
-    output = (result.stdout + result.stderr).strip()
-    if result.returncode != 0:
-        raise DemoError(f"`goalgen {' '.join(args)}` exited {result.returncode}:\n{output}")
+def show_goalgen(*args: str) -> None:
+    """Run the goalgen CLI and show the end of its output; a failure stops the demo."""
+    output = goalgen(*args)
     if output:
         tail = output.splitlines()[-6:]
         console.print("\n".join(f"    {line}" for line in tail), markup=False)
@@ -101,15 +93,11 @@ def run_demo() -> None:
     if DEMO.exists():
         shutil.rmtree(DEMO)
     DEMO.mkdir()
-    goalgen("generate", "--spec", str(SPEC), "--out", str(PROJECT), "--force")
+    show_goalgen("generate", "--spec", str(SPEC), "--out", str(PROJECT), "--force")
     step("goalgen instrument (adds tracing to the generated code)")
-    goalgen("instrument", str(PROJECT))
+    show_goalgen("instrument", str(PROJECT))
     step("starting orchestrator and bot on free loopback ports")
-    services = ProjectServices(
-        PROJECT,
-        RUN,
-        env={"LLM_PROVIDER": "local", "CHECKPOINT_DB": str(RUN / "checkpoints.sqlite")},
-    )
+    services = sample_services(PROJECT, RUN)
     try:
         services.start()
         for service in services.services:
@@ -133,7 +121,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         run_demo()
-    except (DemoError, ServiceError, BotTestError) as exc:
+    except (DemoError, GoalgenError, ServiceError, BotTestError) as exc:
         console.print(f"[bold red]demo failed:[/] {escape(str(exc))}")
         return 1
     except KeyboardInterrupt:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from frmk.conversation.context import ConversationContext
-from frmk.conversation.mapper import ConversationMapper, MappingResult
+from frmk.conversation.mapper import ConversationMapper, MappingResult, noted
 
 __all__ = ["DEFAULT_DB_PATH", "DatabaseMapper"]
 
@@ -64,7 +64,7 @@ class DatabaseMapper(ConversationMapper):
 
     async def get_thread_id(self, ctx: ConversationContext) -> MappingResult:
         thread_id, is_new = await asyncio.to_thread(self._map, ctx)
-        return MappingResult(thread_id=thread_id, is_new=is_new, strategy=self.strategy)
+        return noted(ctx, MappingResult(thread_id, is_new, self.strategy))
 
     async def forget(self, ctx: ConversationContext) -> bool:
         return await asyncio.to_thread(self._forget, ctx.thread_key())

@@ -11,7 +11,7 @@ import hashlib
 from collections import OrderedDict
 
 from frmk.conversation.context import ConversationContext
-from frmk.conversation.mapper import ConversationMapper, MappingResult
+from frmk.conversation.mapper import ConversationMapper, MappingResult, noted
 
 __all__ = ["HashMapper"]
 
@@ -45,7 +45,7 @@ class HashMapper(ConversationMapper):
         self._seen.move_to_end(thread_id)
         while len(self._seen) > self.max_remembered:
             self._seen.popitem(last=False)
-        return MappingResult(thread_id=thread_id, is_new=is_new, strategy=self.strategy)
+        return noted(ctx, MappingResult(thread_id, is_new, self.strategy))
 
     async def forget(self, ctx: ConversationContext) -> bool:
         return self._seen.pop(self.thread_id_for(ctx), None) is not None

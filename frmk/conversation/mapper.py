@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from frmk.conversation.context import ConversationContext
+from frmk.utils.tracing import add_trace_metadata
 
-__all__ = ["ConversationMapper", "MappingResult"]
+__all__ = ["ConversationMapper", "MappingResult", "noted"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,18 @@ class MappingResult:
     thread_id: str
     is_new: bool
     strategy: str
+
+
+def noted(ctx: ConversationContext, result: MappingResult) -> MappingResult:
+    """``result``, once the current span (when one is active, e.g. the instrumented
+    ``mapper.get_thread_id``) records which conversation and thread the turn belongs to."""
+    add_trace_metadata(
+        conversation_id=ctx.conversation_id,
+        thread_id=result.thread_id,
+        is_new=result.is_new,
+        strategy=result.strategy,
+    )
+    return result
 
 
 class ConversationMapper(ABC):

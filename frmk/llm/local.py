@@ -6,15 +6,21 @@ reply in that role: what it will do, what it still needs. It also reads two conv
 generated agents' system prompts: a ``Known so far: key=value; ...`` line (details established
 earlier) and a ``Tool results:`` block of ``[tool] content`` lines (quoted, or reported as not
 available). No network, no randomness: the same messages always give the same text.
+
+``LOCAL_LLM_DELAY`` (seconds, default 0, read on every call) makes each answer wait first, like a
+hosted model's latency: for trying timeouts, cancellation and load by hand or in tests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from frmk.llm.errors import LLMConfigurationError
 from frmk.llm.extraction import TravelDetails, extract_travel_details
 from frmk.llm.messages import Message, normalize_messages
 
@@ -89,6 +95,9 @@ class LocalLLM:
 
     async def complete(self, messages: str | Sequence[Mapping[str, Any]], **overrides: Any) -> str:
         """Answer the conversation ``messages`` in the role the system message gives."""
+        delay = response_delay()
+        if delay:
+            await asyncio.sleep(delay)
         return self.respond(normalize_messages(messages), **overrides)
 
     def respond(self, messages: list[Message], **overrides: Any) -> str:
@@ -114,6 +123,20 @@ class LocalLLM:
 
     def __repr__(self) -> str:
         return f"LocalLLM(model={self.model!r})"
+
+
+def response_delay() -> float:
+    """Seconds each answer waits, from ``LOCAL_LLM_DELAY`` (0 when unset)."""
+    raw = os.environ.get("LOCAL_LLM_DELAY", "").strip()
+    try:
+        delay = float(raw or 0)
+    except ValueError:
+        delay = -1.0
+    if not 0 <= delay < float("inf"):  # also refuses nan
+        raise LLMConfigurationError(
+            f"LOCAL_LLM_DELAY must be a number of seconds >= 0, got {raw!r}"
+        )
+    return delay
 
 
 def _role_name(system: str) -> str:

@@ -1,8 +1,10 @@
 """The embedded local LLM: deterministic, offline, useful replies in the agent's role."""
 
+import asyncio
+
 import pytest
 
-from frmk.llm import LocalLLM, get_llm
+from frmk.llm import LLMConfigurationError, LocalLLM, get_llm
 
 
 def convo(role, *user_texts):
@@ -102,3 +104,28 @@ async def test_reads_known_context_and_tool_results_from_the_system_prompt():
 async def test_thanks_gets_a_short_closing():
     reply = await LocalLLM().complete(convo("hotel_agent", "Hotel in Oslo", "thanks!"))
     assert reply == "You're welcome! Let me know if there is anything else I can do."
+
+
+async def test_local_llm_delay_holds_the_answer_back(monkeypatch):
+    monkeypatch.setenv("LOCAL_LLM_DELAY", "60")
+    pending = asyncio.ensure_future(LocalLLM().complete(convo("hotel_agent", "A hotel in Rome")))
+
+    done, _ = await asyncio.wait({pending}, timeout=0.2)
+    pending.cancel()
+
+    assert not done  # still waiting; cancelling it is how a caller gives up
+
+
+async def test_no_local_llm_delay_answers_at_once(monkeypatch):
+    monkeypatch.setenv("LOCAL_LLM_DELAY", "0")
+    reply = await asyncio.wait_for(LocalLLM().complete(convo("hotel_agent", "Rome")), timeout=30)
+    assert reply
+
+
+@pytest.mark.parametrize(
+    "value", ["soon", "-1", "nan", "inf"], ids=["word", "negative", "nan", "infinite"]
+)
+async def test_a_bad_local_llm_delay_is_a_clear_error(monkeypatch, value):
+    monkeypatch.setenv("LOCAL_LLM_DELAY", value)
+    with pytest.raises(LLMConfigurationError, match="^LOCAL_LLM_DELAY must be a number"):
+        await LocalLLM().complete("hi")

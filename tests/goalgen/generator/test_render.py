@@ -23,7 +23,7 @@ EXPECTED_SAMPLE_FILES = {
     "README.md", "requirements.txt", ".env.example", ".gitignore", "goal_spec.json",
     "pyproject.toml",
     "teams_app/__init__.py", "teams_app/bot.py", "teams_app/server.py",
-    "orchestrator/__init__.py", "orchestrator/main.py",
+    "orchestrator/__init__.py", "orchestrator/checkpoints.py", "orchestrator/main.py",
     "workflow/__init__.py", "workflow/graph.py", "workflow/state.py", "workflow/tools.py",
     "workflow/agents/__init__.py", "workflow/agents/supervisor_agent.py",
     "workflow/agents/flight_agent.py", "workflow/agents/hotel_agent.py",

@@ -1,0 +1,48 @@
+"""The travel-planning sample as the scripts run it: generated and instrumented by the goalgen
+CLI (in subprocesses, as a user would), then served offline from its own start scripts.
+
+Shared by ``demo.py`` and ``loadcheck.py``; both are run as ``python scripts/<name>.py``, so this
+module is importable by its bare name.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from frmk.testing.services import ProjectServices  # noqa: E402
+
+SPEC = REPO / "examples" / "travel_planning.json"
+
+
+class GoalgenError(Exception):
+    """A goalgen command failed; the message has its exit code and output."""
+
+
+def goalgen(*args: str) -> str:
+    """Run ``goalgen ARGS`` from the repository; returns its output, raises on failure."""
+    command = [sys.executable, "-m", "goalgen", *args]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise GoalgenError(f"`goalgen {' '.join(args)}` exited {result.returncode}:\n{output}")
+    return output
+
+
+def sample_services(project: Path, run: Path) -> ProjectServices:
+    """The project's orchestrator and bot on free loopback ports, offline (local LLM), with
+    checkpoints, conversation ids, logs and span files under ``run``."""
+    return ProjectServices(
+        project,
+        run,
+        env={
+            "LLM_PROVIDER": "local",
+            "CHECKPOINT_DB": str(run / "checkpoints.sqlite"),
+            "CONVERSATION_DB_PATH": str(run / "conversations.sqlite"),
+        },
+    )
