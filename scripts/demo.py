@@ -69,8 +69,8 @@ async def converse(bot_url: str) -> None:
 
 def show_traces(files: list[Path]) -> None:
     result = read_spans([str(f) for f in files])
-    if result.bad_lines:
-        console.print(f"[yellow]skipped {len(result.bad_lines)} non-span line(s)[/]")
+    if result.skipped:
+        console.print(f"[yellow]skipped {result.skipped} non-span line(s)[/]")
     traces = build_traces(result.spans)
     if not traces:
         raise DemoError(f"no spans were written to {', '.join(map(str, files))}")

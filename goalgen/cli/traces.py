@@ -9,7 +9,10 @@ import click
 
 from goalgen.cli.terminal import Terminal, pass_terminal
 from goalgen.traces import Trace, build_traces, compute_stats, read_spans, select_traces
-from goalgen.traces.render import render_text, rich_tree, stats_table, stats_text
+from goalgen.traces.render import cycle_text, render_text, rich_tree, stats_table, stats_text
+from goalgen.traces.safe_text import printable
+
+MAX_CYCLE_WARNINGS = 10
 
 
 @click.command("traces")
@@ -35,32 +38,44 @@ def traces(
     """Show the spans in LOGFILE... (JSON lines, merged across files) as one tree per trace.
 
     Files from several processes are merged, so a request that crossed from the bot to the
-    orchestrator shows as one tree. Lines that are not spans are skipped with a warning;
-    use - to read standard input.
+    orchestrator shows as one tree. Lines that are not spans are skipped with a warning, and
+    parent cycles are broken with one; use - to read standard input.
     """
     try:
-        result = read_spans(logfiles, stdin=sys.stdin)
+        result = read_spans(logfiles, stdin=sys.stdin.buffer)
     except OSError as exc:
-        terminal.abort(f"cannot read trace file {exc.filename}: {exc.strerror}", 2)
+        reason = exc.strerror or str(exc)
+        terminal.abort(printable(f"cannot read trace file {exc.filename}: {reason}"), 2)
     if result.bad_lines:
         first = result.bad_lines[0]
         terminal.warn(
-            f"skipped {len(result.bad_lines)} line(s) that are not spans "
-            f"(first: {first.source}: {first.reason})"
+            printable(
+                f"skipped {result.skipped} line(s) that are not spans "
+                f"(first: {first.source}: {first.reason})"
+            )
         )
     found = build_traces(result.spans)
+    _warn_cycles(terminal, found)
     if trace_id is not None:
         found = select_traces(found, trace_id)
         if not found:
             terminal.abort(f"no trace id starts with {trace_id!r}", 1)
     if output_format == "json":
-        terminal.write(_json(found, stats, len(result.bad_lines)))
+        terminal.write(_json(found, stats, result.skipped))
     elif not found:
         terminal.info("no spans found")
     elif stats:
         _print_stats(terminal, found)
     else:
         _print_trees(terminal, found)
+
+
+def _warn_cycles(terminal: Terminal, found: list[Trace]) -> None:
+    cycles = [(trace, cycle) for trace in found for cycle in trace.cycles]
+    for trace, cycle in cycles[:MAX_CYCLE_WARNINGS]:
+        terminal.warn(cycle_text(trace, cycle))
+    if len(cycles) > MAX_CYCLE_WARNINGS:
+        terminal.warn(f"{len(cycles) - MAX_CYCLE_WARNINGS} more parent cycle(s) not listed")
 
 
 def _json(found: list[Trace], stats: bool, skipped: int) -> str:

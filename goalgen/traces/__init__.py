@@ -1,8 +1,9 @@
 """Read span JSON lines from one or more processes and turn them into trees and timings.
 
 Pure functions behind ``goalgen traces`` and the demo: ``read_spans`` (files -> spans, bad lines
-counted), ``build_traces`` (spans -> one tree per trace id), ``compute_stats`` (per span name),
-and text/rich rendering in ``goalgen.traces.render``.
+counted; each line decoded by ``goalgen.traces.json_lines``), ``build_traces`` (spans -> one tree
+per trace id, parent cycles broken), ``compute_stats`` (per span name), and text/rich rendering
+in ``goalgen.traces.render`` (file text made safe by ``goalgen.traces.safe_text.printable``).
 """
 
 from goalgen.traces.records import BadLine, ReadResult, Span, parse_span, read_spans

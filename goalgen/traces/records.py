@@ -1,17 +1,22 @@
 """Read span records (one JSON object per line) from trace files written by frmk.utils.tracing.
 
-Lines that are not spans — invalid JSON, other log output, objects missing fields — are skipped
-and counted, never fatal: a trace file is often shared with a process's other stderr output.
+Lines that are not spans — invalid JSON, other log output, objects missing fields, lines too
+long or nested too deep (``goalgen.traces.json_lines``) — are skipped and counted, never fatal:
+a trace file is often shared with a process's other stderr output. Files are read a line at a
+time, so memory grows with the spans kept, not the size of the input.
 """
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, BinaryIO
+
+from goalgen.traces.json_lines import decode_line, iter_lines
 
 _HEX = frozenset("0123456789abcdef")
+KEPT_BAD_LINES = 100  # skipped lines remembered with their reason; all are counted
 
 
 @dataclass
@@ -65,11 +70,18 @@ class BadLine:
 
 @dataclass
 class ReadResult:
-    """Spans read from all inputs (duplicates dropped) and the lines that were skipped."""
+    """Spans read from all inputs (duplicates dropped), how many lines were skipped, and the
+    first ``KEPT_BAD_LINES`` of those with their reason."""
 
     spans: list[Span] = field(default_factory=list)
     bad_lines: list[BadLine] = field(default_factory=list)
+    skipped: int = 0
     duplicates: int = 0
+
+    def skip(self, source: str, reason: str) -> None:
+        self.skipped += 1
+        if len(self.bad_lines) < KEPT_BAD_LINES:
+            self.bad_lines.append(BadLine(source, reason))
 
 
 def _is_hex(value: object, size: int) -> bool:
@@ -80,7 +92,24 @@ def _number(data: dict[str, Any], key: str) -> float:
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{key!r} is not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{key!r} is not a finite number")
+    return number
+
+
+def _error(value: object) -> dict[str, Any] | None:
+    """The error record, its ``type`` and ``message`` as text whatever the writer put there."""
+    if not isinstance(value, dict):
+        return None
+    error = dict(value)
+    for key in ("type", "message"):
+        if key in error and not isinstance(error[key], str):
+            error[key] = str(error[key])
+    return error
 
 
 def parse_span(data: object, source: str = "") -> Span:
@@ -114,24 +143,22 @@ def parse_span(data: object, source: str = "") -> Span:
         end_time=end,
         duration_ms=duration_ms,
         status=str(status),
-        error=error if isinstance(error, dict) else None,
+        error=_error(error),
         metadata=metadata if isinstance(metadata, dict) else {},
         source=source,
     )
 
 
-def read_lines(lines: Iterable[str], label: str, result: ReadResult, seen: set) -> None:
-    """Add the spans in ``lines`` to ``result``; ``seen`` holds (trace_id, span_id) read so far."""
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text:
+def _read_stream(stream: BinaryIO, label: str, result: ReadResult, seen: set) -> None:
+    """Add the spans in ``stream`` to ``result``; ``seen`` holds (trace_id, span_id) read so far."""
+    for number, raw in enumerate(iter_lines(stream), start=1):
+        if not raw.strip():
             continue
         source = f"{label}:{number}"
         try:
-            span = parse_span(json.loads(text), source)
-        except ValueError as exc:  # JSONDecodeError is a ValueError
-            reason = "not JSON" if isinstance(exc, json.JSONDecodeError) else str(exc)
-            result.bad_lines.append(BadLine(source, reason))
+            span = parse_span(decode_line(raw, first=number == 1), source)
+        except ValueError as exc:  # LineError is a ValueError
+            result.skip(source, str(exc))
             continue
         key = (span.trace_id, span.span_id)
         if key in seen:
@@ -141,15 +168,15 @@ def read_lines(lines: Iterable[str], label: str, result: ReadResult, seen: set) 
         result.spans.append(span)
 
 
-def read_spans(paths: Iterable[str], stdin: TextIO | None = None) -> ReadResult:
-    """Read and merge spans from every path (``-`` is ``stdin``); ``OSError`` on a missing
-    file propagates so the caller can name it."""
+def read_spans(paths: Iterable[str], stdin: BinaryIO | None = None) -> ReadResult:
+    """Read and merge spans from every path (``-`` is the binary stream ``stdin``); ``OSError``
+    on a file that cannot be read (missing, a directory) propagates so the caller can name it."""
     result = ReadResult()
     seen: set[tuple[str, str]] = set()
     for path in paths:
         if path == "-" and stdin is not None:
-            read_lines(stdin, "<stdin>", result, seen)
+            _read_stream(stdin, "<stdin>", result, seen)
             continue
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            read_lines(handle, path, result, seen)
+        with open(path, "rb") as handle:
+            _read_stream(handle, path, result, seen)
     return result

@@ -1,21 +1,31 @@
 """Turn traces and stats into text: plain indented lines for pipes and logs, rich renderables
-for a terminal. Nothing here prints; the CLI decides where output goes."""
+for a terminal. Nothing here prints; the CLI decides where output goes.
+
+Every string that came from a span file goes through ``printable`` (control characters shown
+escaped) and reaches rich only as ``Text``, so it is never read as markup. Trees are drawn
+without recursion; below ``MAX_SHOWN_DEPTH`` levels the indentation stops growing and each line
+names its depth instead, so a chain thousands deep stays readable and linear in size.
+"""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
+from goalgen.traces.records import Span
+from goalgen.traces.safe_text import printable
 from goalgen.traces.stats import SpanStats
 from goalgen.traces.tree import SpanNode, Trace
+
+MAX_SHOWN_DEPTH = 10  # rich draws 4 columns per level: deeper would crowd 80 columns
 
 
 def trace_header(trace: Trace) -> str:
     parts = [
         f"trace {trace.trace_id}",
         f"{len(trace.spans)} span{'s' if len(trace.spans) != 1 else ''}",
-        ", ".join(trace.services),
+        printable(", ".join(trace.services)),
         f"{trace.duration_ms:.1f} ms",
     ]
     if trace.errors:
@@ -26,21 +36,37 @@ def trace_header(trace: Trace) -> str:
 def _error_text(node: SpanNode) -> str:
     error = node.span.error or {}
     kind, message = error.get("type", ""), error.get("message", "")
-    return ": ".join(part for part in (kind, message) if part)
+    return printable(": ".join(part for part in (kind, message) if part))
 
 
-def _orphan_text(node: SpanNode) -> str:
-    return f"orphan: parent {node.span.parent_span_id} not found"
+def _mark_text(node: SpanNode) -> str:
+    """Why the span is shown at the top although it has a parent id, or ""."""
+    parent = node.span.parent_span_id
+    if node.orphan:
+        return f"(orphan: parent {parent} not found)"
+    if node.cycle:
+        if parent == node.span.span_id:
+            return "(parent cycle: its own parent)"
+        return f"(parent cycle: parent {parent} is below it)"
+    return ""
 
 
-def span_line(node: SpanNode) -> str:
-    """One span as plain text: name, service, duration, status, and what went wrong."""
+def _depth_text(depth: int) -> str:
+    return f"[depth {depth}] " if depth >= MAX_SHOWN_DEPTH else ""
+
+
+def span_line(node: SpanNode, depth: int = 0) -> str:
+    """One span as plain text: name, service, duration, status, what went wrong, and its depth
+    when that is past ``MAX_SHOWN_DEPTH``."""
     span = node.span
-    line = f"{span.name}  [{span.service}]  {span.duration_ms:.2f} ms  {span.status}"
+    line = (
+        f"{_depth_text(depth)}{printable(span.name)}  [{printable(span.service)}]  "
+        f"{span.duration_ms:.2f} ms  {printable(span.status)}"
+    )
     if span.failed and _error_text(node):
         line += f"  {_error_text(node)}"
-    if node.orphan:
-        line += f"  ({_orphan_text(node)})"
+    if _mark_text(node):
+        line += f"  {_mark_text(node)}"
     return line
 
 
@@ -51,37 +77,45 @@ def render_text(traces: list[Trace], indent: str = "  ") -> str:
     for trace in traces:
         lines = [trace_header(trace)]
         for root in trace.roots:
-            lines.extend(f"{indent * (depth + 1)}{span_line(n)}" for depth, n in root.walk())
+            lines.extend(
+                f"{indent * (min(depth, MAX_SHOWN_DEPTH) + 1)}{span_line(node, depth)}"
+                for depth, node in root.walk()
+            )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def _span_markup(node: SpanNode) -> str:
+def _span_label(node: SpanNode, depth: int) -> Text:
     span = node.span
-    status = "[bold red]error[/]" if span.failed else "[green]ok[/]"
-    text = (
-        f"[bold]{escape(span.name)}[/]  [cyan]{escape(span.service)}[/]  "
-        f"[yellow]{span.duration_ms:.2f} ms[/]  {status}"
+    label = Text.assemble(
+        _depth_text(depth),
+        (printable(span.name), "bold"),
+        "  ",
+        (printable(span.service), "cyan"),
+        "  ",
+        (f"{span.duration_ms:.2f} ms", "yellow"),
+        "  ",
+        (printable(span.status), "bold red" if span.failed else "green"),
     )
     if span.failed and _error_text(node):
-        text += f"  [red]{escape(_error_text(node))}[/]"
-    if node.orphan:
-        text += f"  [magenta]({escape(_orphan_text(node))})[/]"
-    return text
-
-
-def _add(branch: Tree, node: SpanNode) -> None:
-    child = branch.add(_span_markup(node))
-    for grandchild in node.children:
-        _add(child, grandchild)
+        label.append(f"  {_error_text(node)}", "red")
+    if _mark_text(node):
+        label.append(f"  {_mark_text(node)}", "magenta")
+    return label
 
 
 def rich_tree(trace: Trace) -> Tree:
-    """A rich Tree of one trace, errors in red, orphans marked."""
-    style = "bold red" if trace.errors else "bold"
-    tree = Tree(f"[{style}]{escape(trace_header(trace))}[/]")
+    """A rich Tree of one trace, errors in red, orphans and broken cycles marked; spans deeper
+    than ``MAX_SHOWN_DEPTH`` hang, in order, under their ancestor at that depth."""
+    tree = Tree(Text(trace_header(trace), "bold red" if trace.errors else "bold"))
+    branches = [tree]  # branches[d]: where a span at depth d goes (the last one at depth d - 1)
     for root in trace.roots:
-        _add(tree, root)
+        for depth, node in root.walk():
+            shown = min(depth, MAX_SHOWN_DEPTH)
+            child = branches[shown].add(_span_label(node, depth))
+            if depth < MAX_SHOWN_DEPTH:
+                del branches[depth + 1 :]
+                branches.append(child)
     return tree
 
 
@@ -98,7 +132,7 @@ def _stat_cells(s: SpanStats) -> list[str]:
 
 def stats_text(stats: list[SpanStats]) -> str:
     """An aligned plain-text table: span name, then the numbers right-aligned."""
-    rows = [["span", *_STAT_COLUMNS]] + [[s.name, *_stat_cells(s)] for s in stats]
+    rows = [["span", *_STAT_COLUMNS]] + [[printable(s.name), *_stat_cells(s)] for s in stats]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
@@ -112,11 +146,22 @@ def stats_text(stats: list[SpanStats]) -> str:
 def stats_table(stats: list[SpanStats]) -> Table:
     """The same table for a terminal; names of spans that failed are red."""
     table = Table(title="Span timings", title_justify="left")
-    longest = max((len(s.name) for s in stats), default=4)
+    names = [printable(s.name) for s in stats]
+    longest = max((len(name) for name in names), default=4)
     table.add_column("span", min_width=min(longest, 40), overflow="fold")
     for column in _STAT_COLUMNS:
         table.add_column(column, justify="right")
-    for s in stats:
-        name = f"[red]{escape(s.name)}[/]" if s.errors else escape(s.name)
-        table.add_row(name, *_stat_cells(s))
+    for s, name in zip(stats, names, strict=True):
+        table.add_row(Text(name, "red" if s.errors else ""), *_stat_cells(s))
     return table
+
+
+def cycle_text(trace: Trace, cycle: list[Span]) -> str:
+    """One line naming the spans of a broken parent cycle, from the one shown as a root and down
+    (at most five named)."""
+    named = [f"{printable(span.name)} {span.span_id}" for span in cycle[:5]]
+    if len(cycle) > 5:
+        named.append(f"({len(cycle) - 5} more)")
+    first = printable(cycle[0].name)
+    spans = " -> ".join(named)
+    return f"parent cycle in trace {trace.trace_id}: {spans} -> {first}; shown from {first}"

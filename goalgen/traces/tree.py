@@ -2,13 +2,16 @@
 
 Spans from several processes share a trace id (the W3C ``traceparent`` carried it across), so
 merging their files gives one tree per trace. A span whose parent is in no file read (an
-"orphan") becomes a top-level node marked as such, so nothing is silently dropped.
+"orphan") becomes a top-level node marked as such, so nothing is silently dropped. Corrupt input
+can make parents form a cycle (A's parent is B, B's is A; a span its own parent): each cycle is
+broken at its earliest span, which becomes a top-level node marked ``cycle`` and is listed in
+``Trace.cycles``. Nothing here recurses, so a chain of any depth is fine.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,18 +25,24 @@ class SpanNode:
     span: Span
     children: list[SpanNode] = field(default_factory=list)
     orphan: bool = False  # has a parent id, but that span was not in the input
+    cycle: bool = False  # its parent is also below it: the link was dropped to break the cycle
 
-    def walk(self, depth: int = 0) -> Iterable[tuple[int, SpanNode]]:
-        """(depth, node) for this node and everything under it, depth first."""
-        yield depth, self
-        for child in self.children:
-            yield from child.walk(depth + 1)
+    def walk(self) -> Iterator[tuple[int, SpanNode]]:
+        """(depth, node) for this node (depth 0) and everything under it, depth first."""
+        stack = [(0, self)]
+        while stack:
+            depth, node = stack.pop()
+            yield depth, node
+            stack.extend((depth + 1, child) for child in reversed(node.children))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, depth: int) -> dict[str, Any]:
+        """The span's record, with its ``depth`` in the tree and the orphan/cycle marks."""
         data = self.span.to_dict()
+        data["depth"] = depth
         if self.orphan:
             data["orphan"] = True
-        data["children"] = [child.to_dict() for child in self.children]
+        if self.cycle:
+            data["cycle"] = True
         return data
 
 
@@ -44,6 +53,7 @@ class Trace:
     trace_id: str
     roots: list[SpanNode]
     spans: list[Span]
+    cycles: list[list[Span]] = field(default_factory=list)  # each from the span shown as root
 
     @property
     def start_time(self) -> float:
@@ -70,41 +80,62 @@ class Trace:
             "services": self.services,
             "span_count": len(self.spans),
             "errors": self.errors,
-            "roots": [root.to_dict() for root in self.roots],
+            "cycles": [[span.span_id for span in cycle] for cycle in self.cycles],
+            "spans": [node.to_dict(depth) for root in self.roots for depth, node in root.walk()],
         }
 
 
-def _link(spans: list[Span]) -> list[SpanNode]:
-    """Roots of one trace's forest; every span appears exactly once, even with broken links."""
+def _break_cycles(parent: dict[SpanNode, SpanNode | None]) -> list[list[SpanNode]]:
+    """Drop one parent link in every cycle of ``parent`` (nodes in start order); return each
+    cycle as its nodes from the one cut loose, then down the tree."""
+    order = {node: index for index, node in enumerate(parent)}
+    done: set[SpanNode] = set()
+    cycles = []
+    for start in parent:
+        path: list[SpanNode] = []
+        on_path: set[SpanNode] = set()
+        node: SpanNode | None = start
+        while node is not None and node not in done and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = parent[node]
+        if node is not None and node in on_path:  # following parents came back round
+            ring = path[path.index(node) :]  # each entry's parent is the next one
+            cut = min(ring, key=order.__getitem__)
+            at = ring.index(cut)
+            parent[cut], cut.cycle = None, True
+            cycles.append([cut, *reversed(ring[:at]), *reversed(ring[at + 1 :])])
+        done.update(path)
+    return cycles
+
+
+def _link(spans: list[Span]) -> tuple[list[SpanNode], list[list[Span]]]:
+    """Roots of one trace's forest (span ids unique) and its broken parent cycles; every span
+    appears exactly once, even with broken links."""
     ordered = sorted(spans, key=lambda s: (s.start_time, s.end_time))
-    nodes = {s.span_id: SpanNode(s) for s in ordered}
-    roots: list[SpanNode] = []
-    for span in ordered:
-        node = nodes[span.span_id]
-        parent = nodes.get(span.parent_span_id) if span.parent_span_id else None
-        if parent is None or parent is node:
-            node.orphan = span.parent_span_id is not None
-            roots.append(node)
-        else:
-            parent.children.append(node)
-    # A parent cycle (corrupt input) leaves spans unreachable from any root: show them as orphans.
-    reached = {id(n) for root in roots for _, n in root.walk()}
+    nodes = {span.span_id: SpanNode(span) for span in ordered}
+    parent: dict[SpanNode, SpanNode | None] = {}
     for node in nodes.values():
-        if id(node) not in reached:
-            node.orphan = True
-            for parent in nodes.values():
-                parent.children = [c for c in parent.children if c is not node]
-            roots.append(node)
-            reached.update(id(n) for _, n in node.walk())
-    return roots
+        parent_id = node.span.parent_span_id
+        parent[node] = nodes.get(parent_id) if parent_id is not None else None
+        node.orphan = parent_id is not None and parent[node] is None
+    cycles = _break_cycles(parent)
+    roots = []
+    for node, above in parent.items():
+        (roots if above is None else above.children).append(node)
+    return roots, [[node.span for node in cycle] for cycle in cycles]
 
 
 def build_traces(spans: Iterable[Span]) -> list[Trace]:
-    """One Trace per trace id, earliest first."""
-    by_trace: dict[str, list[Span]] = defaultdict(list)
+    """One Trace per trace id, earliest first; a span id seen again in a trace keeps the first."""
+    by_trace: dict[str, dict[str, Span]] = defaultdict(dict)
     for span in spans:
-        by_trace[span.trace_id].append(span)
-    traces = [Trace(tid, _link(group), group) for tid, group in by_trace.items()]
+        by_trace[span.trace_id].setdefault(span.span_id, span)
+    traces = []
+    for trace_id, by_id in by_trace.items():
+        group = list(by_id.values())
+        roots, cycles = _link(group)
+        traces.append(Trace(trace_id, roots, group, cycles))
     return sorted(traces, key=lambda t: t.start_time)
 
 

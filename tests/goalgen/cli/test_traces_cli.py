@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -123,22 +128,21 @@ def test_stats_table_in_text_and_json(files):
     assert stats["api.POST /api/v1/message"]["p95_ms"] == 300.0
 
 
-def test_json_trees_nest_children_and_count_skipped_lines(files):
+def test_json_lists_spans_in_tree_order_with_depths_and_counts_skipped_lines(files):
     result = run(*files, "--format", "json")
     payload = json.loads(result.stdout)
     assert payload["skipped_lines"] == 1
     first = payload["traces"][0]
     assert first["trace_id"] == T1 and first["services"] == ["bot", "orchestrator"]
-    (root,) = first["roots"]
-    assert root["name"] == "bot.on_message_activity"
-    assert [c["name"] for c in root["children"]] == [
-        "mapper.get_thread_id",
-        "api.POST /api/v1/message",
+    assert first["cycles"] == []
+    assert [(s["depth"], s["name"]) for s in first["spans"]] == [
+        (0, "bot.on_message_activity"),
+        (1, "mapper.get_thread_id"),
+        (1, "api.POST /api/v1/message"),
+        (2, "agent.FlightAgent.invoke"),
     ]
-    assert root["children"][1]["children"][0]["error"] == {
-        "type": "RuntimeError",
-        "message": "boom",
-    }
+    assert first["spans"][3]["parent_span_id"] == first["spans"][2]["span_id"]
+    assert first["spans"][3]["error"] == {"type": "RuntimeError", "message": "boom"}
 
 
 def test_missing_file_is_exit_2_with_one_clear_line(tmp_path, files):
@@ -159,3 +163,219 @@ def test_empty_file_says_no_spans(tmp_path):
 
 def test_no_file_argument_is_a_usage_error():
     assert run().exit_code == 2
+
+
+# -- hostile span files ------------------------------------------------------------------------
+
+
+def chain(path, depth):
+    """A file of one trace whose spans each have the one before as parent, ``depth`` deep."""
+    lines = [
+        record(f"s.{i}", f"{i:016x}", f"{i - 1:016x}" if i else None, start=100 + i / 1e6)
+        for i in range(depth)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_a_10k_deep_chain_prints_every_span_in_text(tmp_path):
+    result = run(chain(tmp_path / "deep.jsonl", 10_000))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 10_001 and lines[1] == "  s.0  [bot]  10.00 ms  ok"
+    assert lines[-1].lstrip() == "[depth 9999] s.9999  [bot]  10.00 ms  ok"
+    assert max(len(line) for line in lines) < 120  # indentation stops growing
+
+
+def test_a_10k_deep_chain_is_flat_json_with_depths(tmp_path):
+    result = run(chain(tmp_path / "deep.jsonl", 10_000), "--format", "json")
+    assert result.exit_code == 0, result.output
+    (trace,) = json.loads(result.stdout)["traces"]
+    spans = trace["spans"]
+    assert [s["depth"] for s in spans] == list(range(10_000))
+    assert spans[-1]["name"] == "s.9999" and spans[-1]["parent_span_id"] == f"{9998:016x}"
+    assert "children" not in spans[0] and "roots" not in trace
+
+
+def test_a_deep_chain_draws_as_a_rich_tree_on_a_terminal(tmp_path):
+    result = CliRunner().invoke(cli, ["--color", "traces", chain(tmp_path / "d.jsonl", 2_000)])
+    assert result.exit_code == 0, result.output
+    assert "s.1999" in result.stdout and "depth 1999" in result.stdout
+
+
+@pytest.fixture
+def cycles(tmp_path):
+    path = tmp_path / "cycles.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                record("x.a", "a1", "a2"),
+                record("x.b", "a2", "a1", start=100.1),
+                record("x.c", "a3", "a2", start=100.2),  # hangs off the cycle
+                record("x.self", "c1", "c1", trace=T2),
+            ]
+        )
+        + "\n"
+    )
+    return str(path)
+
+
+def test_parent_cycles_are_broken_and_each_named_in_a_warning(cycles):
+    result = run(cycles)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:4] == [
+        "  x.a  [bot]  10.00 ms  ok  (parent cycle: parent a200000000000000 is below it)",
+        "    x.b  [bot]  10.00 ms  ok",
+        "      x.c  [bot]  10.00 ms  ok",
+    ]
+    assert "  x.self  [bot]  10.00 ms  ok  (parent cycle: its own parent)" in result.stdout
+    assert "orphan" not in result.stdout
+    warnings = result.stderr.splitlines()
+    assert warnings == [
+        f"warning: parent cycle in trace {T1}: x.a a100000000000000 -> x.b a200000000000000 "
+        "-> x.a; shown from x.a",
+        f"warning: parent cycle in trace {T2}: x.self c100000000000000 -> x.self; "
+        "shown from x.self",
+    ]
+
+
+def test_parent_cycles_in_json_are_marked_and_listed(cycles):
+    result = run(cycles, "--format", "json")
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout)["traces"]
+    assert [(s["name"], s["depth"], s.get("cycle", False)) for s in first["spans"]] == [
+        ("x.a", 0, True),
+        ("x.b", 1, False),
+        ("x.c", 2, False),
+    ]
+    assert first["cycles"] == [["a100000000000000", "a200000000000000"]]
+    assert second["cycles"] == [["c100000000000000"]]
+    assert "parent cycle" in result.stderr
+
+
+def test_a_5000_span_cycle_does_not_crash(tmp_path):
+    path = tmp_path / "ring.jsonl"
+    n = 5000
+    path.write_text(
+        "\n".join(
+            record(f"r.{i}", f"{i:016x}", f"{(i - 1) % n:016x}", start=100 + i / 1e6)
+            for i in range(n)
+        )
+        + "\n"
+    )
+    for fmt in ("text", "json"):
+        result = run(str(path), "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "r.4999" in result.stdout
+        (warning,) = result.stderr.splitlines()
+        assert warning.startswith(f"warning: parent cycle in trace {T1}: r.0 ")
+        assert "(4995 more)" in warning
+
+
+HOSTILE = "evil\x1b]0;pwned\x07\x1b[31mred\r[bold]x[/] :fire: é中"
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    data = json.loads(record(HOSTILE, "d1", service="svc\x1b[2J", error="m\x1b[1m\u202e"))
+    data["error"]["type"] = "Err\x07"
+    odd_status = json.loads(record("plain", "d2", "d1"))
+    odd_status["status"] = "ok\x1b[0m"
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(data) + "\n" + json.dumps(odd_status) + "\n")
+    return str(path)
+
+
+ESCAPED = r"evil\x1b]0;pwned\x07\x1b[31mred\r[bold]x[/] :fire: é中"
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # rich's own styling on a colour terminal
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["traces"], id="text"),
+        pytest.param(["traces", "--stats"], id="stats"),
+        pytest.param(["--color", "traces"], id="rich-tree"),
+        pytest.param(["--color", "traces", "--stats"], id="rich-table"),
+    ],
+)
+def test_control_characters_are_escaped_and_markup_is_literal(hostile, args):
+    result = CliRunner().invoke(cli, [*args, hostile], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    if "--color" not in args:
+        assert "\x1b" not in result.stdout
+    out = SGR.sub("", result.stdout)  # a span's own SGR would be removed too, and so be missed
+    for raw in ("\x1b", "\x07", "\r", "\u202e"):
+        assert raw not in out
+    assert ESCAPED in out
+    if "--stats" not in args:
+        assert r"svc\x1b[2J" in out and r"Err\x07: m\x1b[1m\u202e" in out
+        assert r"ok\x1b[0m" in out
+
+
+def test_json_output_keeps_the_strings_but_escaped_by_json(hostile):
+    result = run(hostile, "--format", "json")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    span, _ = json.loads(result.stdout)["traces"][0]["spans"]
+    assert span["name"] == HOSTILE and span["service"] == "svc\x1b[2J"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        pytest.param(b"not json at all", "not JSON", id="not-json"),
+        pytest.param(b"[1, 2]", "not a JSON object", id="array"),
+        pytest.param(b'"a string"', "not a JSON object", id="string"),
+        pytest.param(b'{"name": "x"}', "trace_id is not 32 hex digits", id="missing-ids"),
+        pytest.param(
+            b'{"name": "x", "trace_id": 5, "span_id": 1}',
+            "trace_id is not 32 hex digits",
+            id="id-wrong-type",
+        ),
+        pytest.param(b'{"name": \x00"x"}', "not JSON", id="nul-byte"),
+        pytest.param(b'{"name": "caf\xe9"}', "not UTF-8 (byte 14)", id="invalid-utf8"),
+        pytest.param(b"[" * 200_000, "JSON nested too deeply", id="200k-nested"),
+        pytest.param(b"x" * 5_000_000, "line longer than 4194304 bytes", id="huge-line"),
+    ],
+)
+def test_a_bad_line_is_one_warning_and_the_rest_still_loads(tmp_path, line, reason):
+    path = tmp_path / "bad.jsonl"
+    good = record("good.span", "e1").encode()
+    path.write_bytes(good + b"\n" + line + b"\n" + good.replace(b'"e1', b'"e2') + b"\n")
+    for fmt in ("text", "json"):
+        result = run(str(path), "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [
+            f"warning: skipped 1 line(s) that are not spans (first: {path}:2: {reason})"
+        ]
+        assert result.stdout.count("good.span") == 2
+
+
+def test_a_directory_is_exit_2_with_one_line(tmp_path, files):
+    result = run(files[0], str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot read trace file {tmp_path}: Is a directory\n"
+    assert result.stdout == ""
+
+
+def test_a_fifo_is_read_as_it_is_written(tmp_path):
+    fifo = tmp_path / "spans.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(record("piped.span", "f1") + "\n",))
+    writer.start()
+    result = run(str(fifo))
+    writer.join()
+    assert result.exit_code == 0, result.output
+    assert "piped.span" in result.stdout
+
+
+def test_stdin_with_invalid_utf8_and_a_span_through_the_real_command():
+    data = b"\xff\xfe garbage\n" + record("stdin.span", "f2").encode() + b"\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "goalgen", "traces", "-"], input=data, capture_output=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert b"stdin.span" in proc.stdout
+    assert proc.stderr.decode().splitlines() == [
+        "warning: skipped 1 line(s) that are not spans (first: <stdin>:1: not UTF-8 (byte 1))"
+    ]

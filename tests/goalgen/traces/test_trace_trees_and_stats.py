@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from goalgen.traces import build_traces, compute_stats, parse_span, percentile, select_traces
-from goalgen.traces.render import render_text, rich_tree, stats_text
+from goalgen.traces.render import MAX_SHOWN_DEPTH, render_text, rich_tree, stats_text
 
 T1 = "4bf92f3577b34da6a3ce929d0e0e4736"
 T2 = "0af7651916cd43dd8448eb211c80319c"
@@ -71,12 +71,86 @@ def test_span_whose_parent_is_missing_is_a_marked_top_level_orphan():
     assert "(orphan: parent a100000000000000 not found)" in render_text([trace])
 
 
-def test_a_parent_cycle_still_shows_every_span_once():
-    spans = [make("x.a", "a1", "a2"), make("x.b", "a2", "a1", start=100.1)]
+def chain(depth):
+    return [
+        make(f"s.{i}", f"{i:016x}", f"{i - 1:016x}" if i else None, start=100 + i / 1e6)
+        for i in range(depth)
+    ]
+
+
+def test_a_10k_deep_chain_is_one_tree_walked_without_recursion():
+    (trace,) = build_traces(reversed(chain(10_000)))
+    walked = [(depth, node.span.name) for root in trace.roots for depth, node in root.walk()]
+    assert walked == [(i, f"s.{i}") for i in range(10_000)]
+    assert len(trace.to_dict()["spans"]) == 10_000
+
+
+def test_text_indentation_stops_at_max_shown_depth_and_names_the_depth():
+    lines = render_text(build_traces(chain(MAX_SHOWN_DEPTH + 3))).splitlines()
+    shown = "  " * (MAX_SHOWN_DEPTH + 1)
+    assert (
+        lines[MAX_SHOWN_DEPTH]
+        == f"{'  ' * MAX_SHOWN_DEPTH}s.{MAX_SHOWN_DEPTH - 1}  [bot]  10.00 ms  ok"
+    )
+    assert (
+        lines[MAX_SHOWN_DEPTH + 1]
+        == f"{shown}[depth {MAX_SHOWN_DEPTH}] s.{MAX_SHOWN_DEPTH}  [bot]  10.00 ms  ok"
+    )
+    assert lines[-1].startswith(f"{shown}[depth {MAX_SHOWN_DEPTH + 2}] ")
+
+
+def test_a_rich_tree_stops_nesting_at_max_shown_depth():
+    tree = rich_tree(build_traces(chain(MAX_SHOWN_DEPTH + 3))[0])
+    for _ in range(MAX_SHOWN_DEPTH):
+        (tree,) = tree.children
+    assert len(tree.children) == 3 and not any(c.children for c in tree.children)
+
+
+@pytest.mark.parametrize(
+    ("spans", "cycles", "roots"),
+    [
+        pytest.param(
+            [make("x.a", "a1", "a2"), make("x.b", "a2", "a1", start=100.1)],
+            [["x.a", "x.b"]],
+            ["x.a"],
+            id="two-spans",
+        ),
+        pytest.param(
+            [make("x.b", "a2", "a1", start=100.1), make("x.a", "a1", "a2")],
+            [["x.a", "x.b"]],
+            ["x.a"],
+            id="input-order-does-not-matter",
+        ),
+        pytest.param([make("x.self", "c1", "c1")], [["x.self"]], ["x.self"], id="own-parent"),
+        pytest.param(
+            [
+                make("r.1", "b1", "b3", start=101),
+                make("r.2", "b2", "b1", start=102),
+                make("r.3", "b3", "b2", start=103),
+                make("tail", "b4", "b2", start=100),
+                make("root", "b5", start=99),
+                make("kid", "b6", "b5", start=99.5),
+            ],
+            [["r.1", "r.2", "r.3"]],
+            ["root", "r.1"],
+            id="three-with-a-tail-beside-a-tree",
+        ),
+    ],
+)
+def test_parent_cycles_are_broken_at_their_earliest_span(spans, cycles, roots):
     (trace,) = build_traces(spans)
+    assert [[s.name for s in cycle] for cycle in trace.cycles] == cycles
+    assert [r.span.name for r in trace.roots] == roots
     names = [n.span.name for root in trace.roots for _, n in root.walk()]
-    assert sorted(names) == ["x.a", "x.b"]
-    assert trace.roots[0].orphan
+    assert sorted(names) == sorted(s.name for s in spans)
+    broken = [n for root in trace.roots for _, n in root.walk() if n.cycle]
+    assert [n.span.name for n in broken] == [cycle[0] for cycle in cycles]
+    assert not any(r.orphan for r in trace.roots)
+
+
+def test_a_repeated_span_id_keeps_the_first():
+    (trace,) = build_traces([make("x.a", "a1"), make("x.again", "a1", start=101)])
+    assert [n.span.name for root in trace.roots for _, n in root.walk()] == ["x.a"]
 
 
 def test_select_traces_by_case_insensitive_prefix():
