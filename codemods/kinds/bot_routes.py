@@ -162,9 +162,14 @@ class _Apps:
 
 
 def _selector(decorator: ast.Call) -> ast.expr | None:
+    """The selector argument of a called route decorator (``None`` written out counts as none)."""
     if decorator.args:
-        return decorator.args[0]
-    return next((kw.value for kw in decorator.keywords if kw.arg in SELECTOR_KEYWORDS), None)
+        node = decorator.args[0]
+    else:
+        node = next((kw.value for kw in decorator.keywords if kw.arg in SELECTOR_KEYWORDS), None)
+    if isinstance(node, ast.Constant) and node.value is None:
+        return None
+    return node
 
 
 def selector_text(node: ast.expr, ctx: Context, scope_key: str) -> str:

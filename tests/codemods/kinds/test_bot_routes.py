@@ -81,6 +81,12 @@ REWRITES = [
         @agent.activity([ActivityTypes.typing, "event"])
         def typing(context, state):
             pass
+
+
+        @agent.invoke(select=None)
+        @agent.members_added()
+        async def anything(context, state):
+            pass
         """,
         """
         import re
@@ -115,6 +121,13 @@ REWRITES = [
         @agent.activity([ActivityTypes.typing, "event"])
         @trace_span("bot.typing", route="activity:ActivityTypes.typing,event")  # goalgen: instrument
         def typing(context, state):
+            pass
+
+
+        @agent.invoke(select=None)
+        @agent.members_added()
+        @trace_span("bot.anything", route="invoke | members_added")  # goalgen: instrument
+        async def anything(context, state):
             pass
         """,
         id="module-alias-selectors",
