@@ -119,6 +119,7 @@ def _new_line_indent(
 
 
 _NO_SPACE = cst.SimpleWhitespace("")
+_SPACE = cst.SimpleWhitespace(" ")
 
 
 class _CallEditor(cst.CSTTransformer):
@@ -204,10 +205,15 @@ class Applier:
         return node
 
     @staticmethod
-    def _with_span(call: cst.Call, span: str) -> cst.Call:
-        return call.with_changes(
-            args=[call.args[0].with_changes(value=cst.SimpleString(quote(span)))]
-        )
+    def _with_span(call: cst.Call, span: str, metadata: tuple[tuple[str, str], ...]) -> cst.Call:
+        """``call`` (a template) naming ``span``, with ``keyword="text"`` metadata after it."""
+        args = [call.args[0].with_changes(value=cst.SimpleString(quote(span)))]
+        for keyword, text in metadata:
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
+            equal = cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
+            value = cst.SimpleString(quote(text))
+            args.append(cst.Arg(value, keyword=cst.Name(keyword), equal=equal))
+        return call.with_changes(args=args)
 
     def run(self, module: cst.Module) -> cst.Module:
         body = self._stmts(module.body, ("", "module", ""))
@@ -330,13 +336,15 @@ class Applier:
         return out
 
     # -- tracing a function --------------------------------------------------------------
-    def _wrap(self, stmts: list[cst.BaseStatement], span: str) -> cst.With:
+    def _wrap(
+        self, stmts: list[cst.BaseStatement], span: str, metadata: tuple[tuple[str, str], ...] = ()
+    ) -> cst.With:
         """``with TraceSpan(span):  # marker`` around ``stmts``; their leading lines go first."""
         self.needed.add("TraceSpan")
         with_node = self._template("with")
         item = with_node.items[0]
         with_node = with_node.with_changes(
-            items=[item.with_changes(item=self._with_span(item.item, span))]
+            items=[item.with_changes(item=self._with_span(item.item, span, metadata))]
         )
         first = stmts[0]
         stmts = [first.with_changes(leading_lines=()), *stmts[1:]]
@@ -351,7 +359,7 @@ class Applier:
             doc = stmts[:1] if stmts and is_docstring(stmts[0]) else []
             rest = stmts[len(doc) :]
             if rest:
-                with_node = self._wrap(rest, edit.span)
+                with_node = self._wrap(rest, edit.span, edit.metadata)
                 # The body keeps its own first leading lines (comments right under the def).
                 with_node = with_node.with_changes(leading_lines=())
                 inner = list(with_node.body.body)
@@ -361,6 +369,6 @@ class Applier:
         self.needed.add("trace_span")
         decorator = self._template("decorator")
         decorator = decorator.with_changes(
-            decorator=self._with_span(decorator.decorator, edit.span)
+            decorator=self._with_span(decorator.decorator, edit.span, edit.metadata)
         )
         return func.with_changes(decorators=[*func.decorators, decorator])

@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FuncEdit:
-    """Trace one function: a decorator, or (``block``) a ``with TraceSpan`` around its body."""
+    """Trace one function: a decorator, or (``block``) a ``with TraceSpan`` around its body.
+    ``metadata``: ``(keyword, text)`` pairs the span gets as string arguments after its name."""
 
     span: str
     block: bool = False
+    metadata: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,21 @@ class Context:
         """Does frmk's tracing already cover ``func`` (its decorator, or a TraceSpan body)?"""
         return any(self.is_runtime(qualified, name) for qualified, name in func.tracers)
 
-    def trace_function(self, func: FuncInfo, kind: str, span: str, note: str = "") -> None:
+    def trace_function(
+        self,
+        func: FuncInfo,
+        kind: str,
+        span: str,
+        note: str = "",
+        metadata: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         """Plan tracing for ``func`` unless it is opted out, a stub, already traced or already
         taken.
 
         ``note`` (e.g. "path not static: ...") goes into the target's reason: it is traced all
-        the same, and the report shows the note.
+        the same, and the report shows the note. ``metadata``: ``(keyword, text)`` pairs written
+        after the span name (``@trace_span("bot.on_hi", route="message:hi")``); keywords must be
+        identifiers other than ``name``, ``trace_id`` and ``component``.
         """
         if func.key in self.plan.decided:
             return
@@ -112,7 +123,7 @@ class Context:
             self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present", note))
             return
         block = self.style == "block" and not func.is_generator
-        self.plan.funcs[func.key] = FuncEdit(span, block)
+        self.plan.funcs[func.key] = FuncEdit(span, block, metadata)
         self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added", note))
 
     def edit_call(self, call: CallInfo, kind: str, name: str, edit: CallEdit) -> None:

@@ -6,14 +6,20 @@ targets, the facts it keeps per module in the project index, the plan it makes, 
 prefix, the names it inserts, and the client arguments or statements ``--remove`` must
 recognise). The registry finds the modules with ``pkgutil``, so adding a kind is adding one
 file (plus its tests). Nothing else in ``codemods`` names a kind.
+
+Several modules may describe one kind (``bot``: botbuilder's handler classes in
+``bot_handlers``, the route decorators of the Microsoft 365 Agents and Teams SDKs in
+``bot_routes``): each ends with its own ``KIND = Kind(name="bot", ...)``, and :func:`merge`
+makes them one kind — their plans run one after another, in module-name order, and what they
+match is the union of what each matches. So the rest of the code still sees one kind per name.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -58,19 +64,82 @@ class Kind:
 
 @cache
 def kinds() -> tuple[Kind, ...]:
-    """Every kind, discovered in ``codemods.kinds``, in report order."""
+    """Every kind, discovered in ``codemods.kinds``, in report order (one per name: the modules
+    describing the same kind are merged)."""
     from codemods import kinds as package
 
-    found = []
-    for info in pkgutil.iter_modules(package.__path__):
+    parts: dict[str, list[Kind]] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         kind = getattr(module, "KIND", None)
         if isinstance(kind, Kind):
-            found.append(kind)
-    names = [k.name for k in found]
-    if len(set(names)) != len(names):
-        raise RuntimeError(f"two kind modules claim the same kind: {sorted(names)}")
-    return tuple(sorted(found, key=lambda k: (k.order, k.name)))
+            parts.setdefault(kind.name, []).append(kind)
+    return tuple(sorted(map(merge, parts.values()), key=lambda k: (k.order, k.name)))
+
+
+@dataclass(frozen=True)
+class _Plans:
+    """The plans of a kind's modules, run one after another."""
+
+    steps: tuple[Callable[[Context], None], ...]
+
+    def __call__(self, ctx: Context) -> None:
+        for step in self.steps:
+            step(ctx)
+
+
+@dataclass(frozen=True)
+class _IndexNames:
+    """The index names of a kind's modules, together."""
+
+    steps: tuple[Callable[[ProjectIndex], Iterable[str]], ...]
+
+    def __call__(self, index: ProjectIndex) -> list[str]:
+        return [name for step in self.steps for name in step(index)]
+
+
+def _union(kind: str, what: str, tables: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for table in tables:
+        for key, value in table.items():
+            if found.setdefault(key, value) != value:
+                raise RuntimeError(f"kind {kind!r}: two modules map {what} {key!r} differently")
+    return found
+
+
+def merge(parts: Sequence[Kind]) -> Kind:
+    """One kind out of the modules that describe it, in the order given (their plans run in that
+    order). They must agree on ``order`` and on ``span_prefix`` (or give none); only one may keep
+    facts (``summarize``), since facts are kept under the kind's name. Matching is the union:
+    ``words``, ``call_names``, ``bases``, ``index_names``, ``runtime``, ``client_args`` and
+    ``statements`` of every part."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    name = first.name
+    modules = ", ".join(part.plan.__module__ for part in parts)
+    if len({part.order for part in parts}) != 1:
+        raise RuntimeError(f"kind {name!r}: its modules ({modules}) give different orders")
+    prefixes = {part.span_prefix for part in parts} - {""}
+    if len(prefixes) > 1:
+        raise RuntimeError(f"kind {name!r}: its modules ({modules}) give different span prefixes")
+    summaries = [part.summarize for part in parts if part.summarize is not None]
+    index_names = tuple(part.index_names for part in parts if part.index_names is not None)
+    if len(summaries) > 1:
+        raise RuntimeError(f"kind {name!r}: more than one of its modules ({modules}) keeps facts")
+    return replace(
+        first,
+        plan=_Plans(tuple(part.plan for part in parts)),
+        span_prefix=next(iter(prefixes), ""),
+        words=tuple(dict.fromkeys(word for part in parts for word in part.words)),
+        call_names=frozenset().union(*(part.call_names for part in parts)),
+        bases=tuple(dict.fromkeys(base for part in parts for base in part.bases)),
+        summarize=summaries[0] if summaries else None,
+        index_names=_IndexNames(index_names) if index_names else None,
+        runtime=_union(name, "runtime name", (part.runtime for part in parts)),
+        client_args=_union(name, "client argument", (part.client_args for part in parts)),
+        statements=tuple(dict.fromkeys(pair for part in parts for pair in part.statements)),
+    )
 
 
 @cache

@@ -258,14 +258,10 @@ class _Scanner:
             stack.extend(ast.iter_child_nodes(cur))
         found.sort(key=lambda c: (c.lineno, c.col_offset))
         for call in found:
-            callee = dotted_name(call.func)
-            if callee is None:
-                # `StateGraph(S).add_node(...)`: kept for the node codemod, never paired with
-                # a LibCST call (those are matched on dotted callees only).
-                if not isinstance(call.func, ast.Attribute) or call.func.attr not in self.call_names:
-                    continue
-                callee = "?." + call.func.attr
-            qualified = self.scan.imports.resolve(callee)
+            named = self._callee(call)
+            if named is None:
+                continue
+            callee, qualified = named
             if (
                 callee.rpartition(".")[2] not in self.call_names
                 and qualified.rpartition(".")[2] not in self.call_names
@@ -281,6 +277,23 @@ class _Scanner:
                     scope.ignored or self.scan.ignores.covers_call(call, stmt),
                 )
             )  # fmt: skip
+
+    def _callee(self, call: ast.Call) -> tuple[str, str] | None:
+        """(callee text, qualified name) of ``call``, or None when it cannot be one to record."""
+        callee = dotted_name(call.func)
+        if callee is None and isinstance(call.func, ast.Subscript):
+            generic = dotted_name(call.func.value)
+            if generic is not None:
+                # `AgentApplication[TurnState](...)`: callee `AgentApplication[]`, qualified as
+                # the class; like `?.` below, never paired with a LibCST call.
+                return generic + "[]", self.scan.imports.resolve(generic)
+        if callee is None:
+            # `StateGraph(S).add_node(...)`: kept for the node codemod, never paired with
+            # a LibCST call (those are matched on dotted callees only).
+            if not isinstance(call.func, ast.Attribute) or call.func.attr not in self.call_names:
+                return None
+            callee = "?." + call.func.attr
+        return callee, self.scan.imports.resolve(callee)
 
     def _note_assign(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign):
