@@ -27,10 +27,14 @@ message, see ``redact_text``) is scanned before it is cut at 1024 chars:
 - ``name=value`` with a secret name (query strings, form bodies, libpq/ODBC connection strings,
   reprs such as ``api_key='...'``) and ``"name": "value"`` (JSON, dict reprs): value -> ``***``;
 - ``Bearer|Basic|Digest <credential>`` (8+ chars, not only letters) -> ``Bearer ***``.
+
+``redact_logs(*names)`` applies the same value scan to log records (message and traceback) of
+the named loggers, for programs whose libraries log URLs (httpx logs every request's URL).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -38,6 +42,7 @@ MAX_VALUE_CHARS = 1024
 MAX_ITEMS = 100
 MAX_DEPTH = 6
 MASK = "***"
+_INF = float("inf")
 
 _SECRET_STEMS = re.compile(
     r"authorization|bearer|password|passwd|passphrase|secret|token(?!s|iz)|apikey|privatekey|"
@@ -55,7 +60,9 @@ _kinds: dict[str, int] = {}
 # One pattern per value rule; redact_text runs one only when its literal is in the text.
 _USERINFO = re.compile(r"://(?P<user>[^\s/:@?#'\"]*)(?::(?P<pw>[^\s/?#'\"]*))?@")
 _ASSIGNED = re.compile(r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*)=(?P<q>[\"']?)[^\s&;,\"')#]+")
-_QUOTED = re.compile(r"(?P<q>[\"'])(?P<name>[\w.-]+)(?P=q)\s*:\s*(?P<vq>[\"'])(?:[^\"'\\]|\\.)*(?P=vq)")
+_QUOTED = re.compile(
+    r"(?P<q>[\"'])(?P<name>[\w.-]+)(?P=q)\s*:\s*(?P<vq>[\"'])(?:[^\"'\\]|\\.)*(?P=vq)"
+)
 _AUTH_SCHEME = re.compile(
     r"(?i)(?<![a-z])(?P<scheme>bearer|basic|digest)\s+(?=[a-z]*[0-9._~+/=-])[a-z0-9._~+/=-]{8,}"
 )
@@ -186,4 +193,27 @@ def _text(text: str) -> str:
     return text[:MAX_VALUE_CHARS] + f"...(+{len(text) - MAX_VALUE_CHARS} chars)"
 
 
-_INF = float("inf")
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that masks credentials in a record's message and traceback (it never
+    drops a record). A filter on a logger sees only the records logged on that logger itself,
+    not those of its children: name each logger that needs it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact_text(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        return True
+
+
+def redact_logs(*names: str) -> None:
+    """Add a ``RedactingFilter`` to each named logger (once; calling again changes nothing)."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
