@@ -28,13 +28,11 @@ message, see ``redact_text``) is scanned before it is cut at 1024 chars:
   reprs such as ``api_key='...'``) and ``"name": "value"`` (JSON, dict reprs): value -> ``***``;
 - ``Bearer|Basic|Digest <credential>`` (8+ chars, not only letters) -> ``Bearer ***``.
 
-``redact_logs(*names)`` applies the same value scan to log records (message and traceback) of
-the named loggers, for programs whose libraries log URLs (httpx logs every request's URL).
+``frmk.utils.logs.redact_logs`` applies the same value scan to log records.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -193,27 +191,3 @@ def _text(text: str) -> str:
     return text[:MAX_VALUE_CHARS] + f"...(+{len(text) - MAX_VALUE_CHARS} chars)"
 
 
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that masks credentials in a record's message and traceback (it never
-    drops a record). A filter on a logger sees only the records logged on that logger itself,
-    not those of its children: name each logger that needs it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact_text(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact_text(record.exc_text)
-        return True
-
-
-def redact_logs(*names: str) -> None:
-    """Add a ``RedactingFilter`` to each named logger (once; calling again changes nothing)."""
-    for name in names:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-            logger.addFilter(RedactingFilter())
