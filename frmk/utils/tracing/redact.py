@@ -34,6 +34,8 @@ message, see ``redact_text``) is scanned before it is cut at 1024 chars:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 MAX_VALUE_CHARS = 1024
@@ -124,8 +126,12 @@ def redact_text(text: str) -> str:
 
 def sanitize(metadata: dict[str, Any], record_content: bool) -> dict[str, Any]:
     """A copy of ``metadata`` that ``json.dumps`` can always encode and may safely be logged."""
+    return _mapping(metadata.items(), record_content, 0)
+
+
+def _mapping(items: Iterable[tuple[Any, Any]], record_content: bool, depth: int) -> dict:
     clean: dict[str, Any] = {}
-    for key, value in metadata.items():  # _keyed inlined: this loop is on the span path
+    for key, value in items:  # the span path: classification and plain strings inlined
         if not isinstance(key, str):
             key = str(key)
         kind = _kinds.get(key)
@@ -138,17 +144,8 @@ def sanitize(metadata: dict[str, Any], record_content: bool) -> dict[str, Any]:
         elif type(value) is str:
             clean[key] = _text(value)
         else:
-            clean[key] = _value(value, record_content, 0)
+            clean[key] = _value(value, record_content, depth)
     return clean
-
-
-def _keyed(key: str, value: Any, record_content: bool, depth: int) -> Any:
-    kind = key_kind(key)
-    if kind == _SECRET:
-        return MASK
-    if kind == _CONTENT_KEY and not record_content:
-        return _not_recorded(value)
-    return _value(value, record_content, depth)
 
 
 def _not_recorded(value: Any) -> Any:
@@ -173,12 +170,10 @@ def _value(value: Any, record_content: bool, depth: int) -> Any:
             return f"<{len(value)} items, too deep>"
         depth += 1
         if isinstance(value, dict):
-            return {
-                key: _keyed(key, v, record_content, depth)
-                for key, v in ((str(k), v) for k, v in list(value.items())[:MAX_ITEMS])
-            }
-        if len(value) == 2 and isinstance(value[0], str):
-            return [_text(value[0]), _keyed(value[0], value[1], record_content, depth)]
+            return _mapping(islice(value.items(), MAX_ITEMS), record_content, depth)
+        if len(value) == 2 and isinstance(value[0], str):  # a (name, value) pair
+            pair = _mapping((value,), record_content, depth)
+            return [_text(value[0]), next(iter(pair.values()))]
         return [_value(v, record_content, depth) for v in value[:MAX_ITEMS]]
     return _text(repr(value))
 
