@@ -19,7 +19,7 @@ from frmk.utils.tracing.config import settings
 from frmk.utils.tracing.context import current as _current
 from frmk.utils.tracing.context import detach
 from frmk.utils.tracing.ids import new_span_id, new_trace_id, sample
-from frmk.utils.tracing.redact import sanitize
+from frmk.utils.tracing.redact import redact_text, sanitize
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,9 +91,9 @@ class TraceSpan:
         return self
 
     def record_exception(self, exc: BaseException) -> None:
-        """Mark the span failed with the exception's type and message."""
+        """Mark the span failed with the exception's type and message (credentials masked)."""
         self.status = "error"
-        self.error = {"type": type(exc).__name__, "message": str(exc)[:1024]}
+        self.error = {"type": type(exc).__name__, "message": redact_text(str(exc))[:1024]}
 
     def end(self) -> None:
         """Stop the clock and write the span (once; later calls do nothing)."""
