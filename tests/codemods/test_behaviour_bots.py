@@ -3,9 +3,11 @@
 The bots (tests/data/behaviour/bots/chatbots) are copied twice into tmp_path; one copy is
 instrumented by the real CLI (decorator and block style). Both are driven through botbuilder's
 ``TestAdapter`` with the same activities — messages, welcome ``conversationUpdate``s, events,
-reactions, typing, Teams channel events with real Teams ``channelData`` — and every reply must be
-identical, as must the order in which the bot's methods ran and the errors that escaped. On the
-instrumented side each turn is one trace whose spans nest the way the handlers call each other.
+reactions, typing, Teams channel events with real Teams ``channelData``, the OAuth sign-in
+token and verifyState, Adaptive Card actions, installs, a skill implementing ``Bot.on_turn`` —
+and every reply must be identical, as must the order in which the bot's methods ran and the
+errors that escaped. On the instrumented side each turn is one trace whose spans nest the way
+botbuilder and the handlers call each other.
 """
 
 from __future__ import annotations
