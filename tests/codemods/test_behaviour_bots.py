@@ -3,9 +3,11 @@
 The bots (tests/data/behaviour/bots/chatbots) are copied twice into tmp_path; one copy is
 instrumented by the real CLI (decorator and block style). Both are driven through botbuilder's
 ``TestAdapter`` with the same activities — messages, welcome ``conversationUpdate``s, events,
-reactions, typing, Teams channel events with real Teams ``channelData`` — and every reply must be
-identical, as must the order in which the bot's methods ran and the errors that escaped. On the
-instrumented side each turn is one trace whose spans nest the way the handlers call each other.
+reactions, typing, Teams channel events with real Teams ``channelData``, the OAuth sign-in
+token and verifyState, Adaptive Card actions, installs, a skill implementing ``Bot.on_turn`` —
+and every reply must be identical, as must the order in which the bot's methods ran and the
+errors that escaped. On the instrumented side each turn is one trace whose spans nest the way
+botbuilder and the handlers call each other.
 """
 
 from __future__ import annotations
@@ -39,27 +41,67 @@ PACKAGE = "chatbots"
 
 BOT_SPANS = {
     "base.py": {
-        "bot.on_turn",
-        "bot.on_members_added_activity",
-        "bot.on_members_removed_activity",
-        "bot.on_message_activity",
-        "bot.on_event_activity",
-        "bot.on_message_reaction_activity",
-        "bot.on_typing_activity",
+        f"bot.EchoBot.{hook}"
+        for hook in (
+            "on_turn",
+            "on_members_added_activity",
+            "on_members_removed_activity",
+            "on_message_activity",
+            "on_event_activity",
+            "on_event",
+            "on_message_reaction_activity",
+            "on_reactions_added",
+            "on_typing_activity",
+            "on_unrecognized_activity_type",
+        )
     },
-    "derived.py": {"bot.on_message_activity", "bot.on_end_of_conversation_activity"},
+    "derived.py": {
+        "bot.FancyBot.on_message_activity",
+        "bot.FancyBot.on_end_of_conversation_activity",
+    },
     "teams.py": {
-        "bot.on_conversation_update_activity",
-        "bot.on_teams_members_added",
-        "bot.on_teams_members_removed",
-        "bot.on_teams_channel_created",
-        "bot.on_teams_channel_renamed",
-        "bot.on_teams_task_module_fetch",
-        "bot.on_teams_messaging_extension_query",
-        "bot.on_message_activity",
-        "bot.on_members_added_activity",
+        *(
+            f"bot.TeamsBot.{hook}"
+            for hook in (
+                "on_conversation_update_activity",
+                "on_teams_members_added",
+                "on_teams_members_removed",
+                "on_teams_channel_created",
+                "on_teams_channel_renamed",
+                "on_teams_task_module_fetch",
+                "on_teams_signin_verify_state",
+                "on_teams_messaging_extension_query",
+                "on_message_activity",
+            )
+        ),
+        "bot.ModuleBot.on_message_activity",
+        "bot.ModuleBot.on_members_added_activity",
+    },
+    "signin.py": {
+        "bot.SignInBot.on_turn",
+        "bot.SignInBot.on_token_response_event",
+        "bot.SignInBot.on_sign_in_invoke",
+    },
+    "auth.py": {
+        *(
+            f"bot.AuthBot.{hook}"
+            for hook in (
+                "on_message_activity",
+                "on_event_activity",
+                "on_event",
+                "on_adaptive_card_invoke",
+                "on_reactions_added",
+                "on_reactions_removed",
+                "on_installation_update_add",
+                "on_installation_update_remove",
+                "on_unrecognized_activity_type",
+            )
+        ),
+        "bot.SkillBot.on_turn",  # a Bot implementation: its on_event is a plain helper
     },
 }
+UNTOUCHED = ("__init__.py", "helpers.py")
+
 
 # -- what the user / Teams sends -------------------------------------------------------------
 
@@ -132,7 +174,34 @@ TEAMS_SCRIPT: list[dict[str, Any]] = [
     ),
     invoke("composeExtension/query", {"commandId": "nope"}),
     invoke("task/submit", {"data": {}}),
+    invoke("signin/verifyState", {"state": "4711"}),
 ]
+
+
+def card_action(verb: str) -> dict[str, Any]:
+    return invoke("adaptiveCard/action", {"action": {"type": "Action.Execute", "verb": verb}})
+
+
+# What an OAuth bot sees (BotBuilder-Samples' auth bots): the token after sign-in, the
+# verifyState invoke, Adaptive Card actions, reactions, installs, other events and types.
+AUTH_SCRIPT: list[dict[str, Any]] = [
+    message("help"),
+    {"type": "event", "name": "tokens/response", "value": {"token": "t-1", "connectionName": "c"}},
+    invoke("signin/verifyState", {"state": "0042"}),
+    card_action("approve"),
+    card_action("fail"),
+    {"type": "event", "name": "refresh"},
+    {
+        "type": "messageReaction",
+        "reactionsAdded": [{"type": "like"}],
+        "reactionsRemoved": [{"type": "heart"}, {"type": "sad"}],
+    },
+    {"type": "installationUpdate", "action": "add-upgrade"},
+    {"type": "installationUpdate", "action": "remove"},
+    {"type": "handoff"},
+]
+
+SKILL_SCRIPT: list[dict[str, Any]] = [message("run"), {"type": "event", "name": "go"}]
 
 MODULE_SCRIPT: list[dict[str, Any]] = [
     message("x"),
@@ -237,22 +306,19 @@ def _texts(step: dict[str, Any]) -> list[str | None]:
 
 def test_every_handler_is_instrumented_and_nothing_else(copies):
     plain, traced, style = copies
-    total = 0
     for name, spans in BOT_SPANS.items():
         text = (traced / PACKAGE / name).read_text()
-        found = re.findall(r'(?:trace_span|TraceSpan)\("(bot\.[a-z_]+)"\)', text)
-        assert set(found) == spans, name
-        total += len(found)
-        # Plain helpers (on_help, on_event, on_reactions_added, ...) are not handlers.
-        assert not {"bot.on_help", "bot.on_event", "bot.on_reactions_added"} & set(found)
+        found = re.findall(r'(?:trace_span|TraceSpan)\("(bot\.\w+\.\w+)"\)', text)
+        assert sorted(found) == sorted(spans), name  # each once: the plain helpers get none
         if style == "block":
             assert "with TraceSpan(" in text and "@trace_span(" not in text
         else:
             assert "@trace_span(" in text and "with TraceSpan(" not in text
-    assert total == 19  # TeamsBot and ModuleBot both define on_message_activity, ...
-    assert (traced / PACKAGE / "__init__.py").read_bytes() == (
-        plain / PACKAGE / "__init__.py"
-    ).read_bytes()
+    # The project's decorator stays above the tool's, closest to the def.
+    auth = (traced / PACKAGE / "auth.py").read_text()
+    assert ("    @logged\n    @trace_span(" in auth) is (style == "decorator")
+    for name in UNTOUCHED:
+        assert (traced / PACKAGE / name).read_bytes() == (plain / PACKAGE / name).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -290,37 +356,44 @@ def test_echo_bots_reply_the_same(copies, sink, module, cls):
     assert plain[-1]["calls"][-3:] == ["on_turn:message", "message", "on_turn:saved"]
 
 
+def echo(hook: str, parent: str | None = "on_turn", status: str = "ok"):
+    """``(span, parent span, status)`` of an EchoBot hook."""
+    return (f"bot.EchoBot.{hook}", parent and f"bot.EchoBot.{parent}", status)
+
+
 def test_echo_bot_spans_nest_like_the_calls(copies, sink):
     _, traced_root, _ = copies
     steps = _run_script(traced_root, "base", "EchoBot", ECHO_SCRIPT, sink)
-    turn = ("bot.on_turn", None, "ok")
-    msg = ("bot.on_message_activity", "bot.on_turn", "ok")
+    turn, msg = echo("on_turn", None), echo("on_message_activity")
     by_text = {step["sent"].get("text", step["sent"]["type"]): step["spans"] for step in steps}
-    assert by_text["conversationUpdate"] in (
-        [turn, ("bot.on_members_added_activity", "bot.on_turn", "ok")],
-        [turn, ("bot.on_members_removed_activity", "bot.on_turn", "ok")],
-    )
-    assert steps[0]["spans"] == [turn, ("bot.on_members_added_activity", "bot.on_turn", "ok")]
-    assert steps[9]["spans"] == [turn, ("bot.on_members_removed_activity", "bot.on_turn", "ok")]
+    assert steps[0]["spans"] == [turn, echo("on_members_added_activity")]
+    assert steps[9]["spans"] == [turn, echo("on_members_removed_activity")]
     assert by_text["hi"] == [turn, msg]
     assert by_text["help"] == [turn, msg]  # on_help is a plain method: no span of its own
     # A handler that calls another handler: the welcome span is the message span's child.
     assert by_text["welcome me"] == [
         turn,
         msg,
-        ("bot.on_members_added_activity", "bot.on_message_activity", "ok"),
+        echo("on_members_added_activity", "on_message_activity"),
     ]
-    assert by_text["event"] == [turn, ("bot.on_event_activity", "bot.on_turn", "ok")]
+    assert steps[5]["spans"] == [turn, echo("on_event_activity")]  # "ping": answered there
+    # botbuilder's on_event_activity dispatches the other events to on_event.
+    assert steps[6]["spans"] == [
+        turn,
+        echo("on_event_activity"),
+        echo("on_event", "on_event_activity"),
+    ]
     assert by_text["messageReaction"] == [
         turn,
-        ("bot.on_message_reaction_activity", "bot.on_turn", "ok"),
+        echo("on_message_reaction_activity"),
+        echo("on_reactions_added", "on_message_reaction_activity"),
     ]
-    assert by_text["typing"] == [turn, ("bot.on_typing_activity", "bot.on_turn", "ok")]
-    assert by_text["weird"] == [turn]  # on_unrecognized_activity_type is not a traced handler
+    assert by_text["typing"] == [turn, echo("on_typing_activity")]
+    assert by_text["weird"] == [turn, echo("on_unrecognized_activity_type")]
     # The error escapes both spans (and is recorded on both), then the adapter's handler replies.
     assert by_text["fail"] == [
-        ("bot.on_turn", None, "error"),
-        ("bot.on_message_activity", "bot.on_turn", "error"),
+        echo("on_turn", None, "error"),
+        echo("on_message_activity", status="error"),
     ]
     assert {r["component"] for r in sink.records} == {"bot"}
     # Each turn is its own trace; a turn's spans share one trace.
@@ -332,7 +405,7 @@ def test_error_span_records_the_exception(copies, sink):
     _, traced_root, _ = copies
     _run_script(traced_root, "base", "EchoBot", [message("fail")], sink)
     by_name = {r["name"]: r for r in sink.records}
-    for name in ("bot.on_turn", "bot.on_message_activity"):
+    for name in ("bot.EchoBot.on_turn", "bot.EchoBot.on_message_activity"):
         assert by_name[name]["error"] == {"type": "ValueError", "message": "cannot handle 'fail'"}
 
 
@@ -353,8 +426,8 @@ def test_unhandled_error_escapes_unchanged(copies, sink):
     assert (type(traced_exc), traced_exc.args) == (type(plain_exc), plain_exc.args)
     assert traced_exc.__cause__ is None and traced_exc.__context__ is None
     assert [(r["name"], r["status"]) for r in sink.records] == [
-        ("bot.on_message_activity", "error"),
-        ("bot.on_turn", "error"),
+        ("bot.EchoBot.on_message_activity", "error"),
+        ("bot.EchoBot.on_turn", "error"),
     ]
 
 
@@ -367,15 +440,18 @@ def test_subclass_in_another_module_nests_through_super(copies, sink):
         [message("hi"), message("shout yo"), {"type": "endOfConversation"}],
         sink,
     )
-    turn = ("bot.on_turn", None, "ok")
-    fancy = ("bot.on_message_activity", "bot.on_turn", "ok")
+    turn = ("bot.EchoBot.on_turn", None, "ok")
+    fancy = ("bot.FancyBot.on_message_activity", "bot.EchoBot.on_turn", "ok")
     assert steps[0]["spans"] == [
         turn,
         fancy,
-        ("bot.on_message_activity", "bot.on_message_activity", "ok"),
+        ("bot.EchoBot.on_message_activity", "bot.FancyBot.on_message_activity", "ok"),
     ]
     assert steps[1]["spans"] == [turn, fancy]
-    assert steps[2]["spans"] == [turn, ("bot.on_end_of_conversation_activity", "bot.on_turn", "ok")]
+    assert steps[2]["spans"] == [
+        turn,
+        ("bot.FancyBot.on_end_of_conversation_activity", "bot.EchoBot.on_turn", "ok"),
+    ]
 
 
 def test_teams_bot_replies_the_same(copies, sink):
@@ -403,26 +479,31 @@ def test_teams_bot_replies_the_same(copies, sink):
     assert invoke_values[3] == [{"status": 501}]  # not implemented by the bot: botbuilder's answer
     assert plain[-1]["calls"] == ["conversation_update"] * 5
 
-    update = ("bot.on_conversation_update_activity", None, "ok")
+    update = ("bot.TeamsBot.on_conversation_update_activity", None, "ok")
 
-    def child(name: str, parent: str = "bot.on_conversation_update_activity"):
+    def child(name: str, parent: str = "bot.TeamsBot.on_conversation_update_activity"):
         return (name, parent, "ok")
 
     spans = [step["spans"] for step in traced]
-    assert spans[0] == [update, child("bot.on_teams_members_added")]
-    assert spans[1] == [update, child("bot.on_teams_channel_created")]
-    assert spans[2] == [update, child("bot.on_teams_channel_renamed")]
-    assert spans[3] == [update, child("bot.on_teams_members_removed")]
-    assert spans[4] == [("bot.on_message_activity", None, "ok")]
+    assert spans[0] == [update, child("bot.TeamsBot.on_teams_members_added")]
+    assert spans[1] == [update, child("bot.TeamsBot.on_teams_channel_created")]
+    assert spans[2] == [update, child("bot.TeamsBot.on_teams_channel_renamed")]
+    assert spans[3] == [update, child("bot.TeamsBot.on_teams_members_removed")]
+    assert spans[4] == [("bot.TeamsBot.on_message_activity", None, "ok")]
     assert spans[5] == [
-        ("bot.on_message_activity", None, "ok"),
-        child("bot.on_teams_members_added", "bot.on_message_activity"),
+        ("bot.TeamsBot.on_message_activity", None, "ok"),
+        child("bot.TeamsBot.on_teams_members_added", "bot.TeamsBot.on_message_activity"),
     ]
     assert spans[6] == [update]
-    assert spans[7] == [("bot.on_teams_task_module_fetch", None, "ok")]
-    assert spans[8] == [("bot.on_teams_messaging_extension_query", None, "ok")]
-    assert spans[9] == [("bot.on_teams_messaging_extension_query", None, "error")]
+    assert spans[7] == [("bot.TeamsBot.on_teams_task_module_fetch", None, "ok")]
+    assert spans[8] == [("bot.TeamsBot.on_teams_messaging_extension_query", None, "ok")]
+    assert spans[9] == [("bot.TeamsBot.on_teams_messaging_extension_query", None, "error")]
     assert spans[10] == []
+    # An invoke hook of TeamsActivityHandler's (OAuth in Teams): reached through botbuilder's
+    # on_invoke_activity and on_sign_in_invoke, which the bot does not override.
+    assert texts[11] == ["teams verified 4711", None]  # then the invoke response
+    assert invoke_values[4] == [None, {"status": 200}]
+    assert spans[11] == [("bot.TeamsBot.on_teams_signin_verify_state", None, "ok")]
 
 
 def test_module_attribute_base_class_bot(copies, sink):
@@ -432,9 +513,66 @@ def test_module_attribute_base_class_bot(copies, sink):
     _compare(plain, traced)
     assert [_texts(s) for s in plain] == [["module bot"], ["2 joined"]]
     assert [s["spans"] for s in traced] == [
-        [("bot.on_message_activity", None, "ok")],
-        [("bot.on_members_added_activity", None, "ok")],
+        [("bot.ModuleBot.on_message_activity", None, "ok")],
+        [("bot.ModuleBot.on_members_added_activity", None, "ok")],
     ]
+
+
+def test_auth_bot_replies_the_same_and_its_hooks_nest(copies, sink):
+    """Hooks beyond ``on_*_activity``, defined in a project base in another module, one under a
+    project decorator: same replies, same calls, and spans as botbuilder dispatches."""
+    plain_root, traced_root, _ = copies
+    plain = _run_script(plain_root, "auth", "AuthBot", AUTH_SCRIPT)
+    traced = _run_script(traced_root, "auth", "AuthBot", AUTH_SCRIPT, sink)
+    _compare(plain, traced)
+
+    texts = [_texts(step) for step in plain]
+    assert texts[:3] == [["I sign you in."], ["signed in with t-1"], ["verified 0042", None]]
+    assert plain[3]["replies"][0]["value"]["body"]["value"] == {"result": "did approve"}
+    assert texts[4:] == [
+        ["Sorry: ValueError: cannot fail"],
+        ["event refresh"],
+        ["+like", "-heart,sad"],
+        ["installed (add-upgrade)"],
+        [],
+        ["unknown handoff"],
+    ]
+    assert "logged:on_adaptive_card_invoke" in plain[3]["calls"]
+    assert plain[-1]["calls"][-2:] == ["uninstalled", "on_turn:handoff"]
+
+    turn = ("bot.SignInBot.on_turn", None, "ok")
+
+    def hook(name: str, parent: str = "bot.SignInBot.on_turn", status: str = "ok"):
+        return (name, parent, status)
+
+    event = hook("bot.AuthBot.on_event_activity")
+    assert [step["spans"] for step in traced] == [
+        [turn, hook("bot.AuthBot.on_message_activity")],  # on_help: a plain method
+        [turn, event, hook("bot.SignInBot.on_token_response_event", event[0])],
+        [turn, hook("bot.SignInBot.on_sign_in_invoke")],
+        [turn, hook("bot.AuthBot.on_adaptive_card_invoke")],
+        [
+            ("bot.SignInBot.on_turn", None, "error"),
+            hook("bot.AuthBot.on_adaptive_card_invoke", status="error"),
+        ],
+        [turn, event, hook("bot.AuthBot.on_event", event[0])],
+        [turn, hook("bot.AuthBot.on_reactions_added"), hook("bot.AuthBot.on_reactions_removed")],
+        [turn, hook("bot.AuthBot.on_installation_update_add")],
+        [turn, hook("bot.AuthBot.on_installation_update_remove")],
+        [turn, hook("bot.AuthBot.on_unrecognized_activity_type")],
+    ]
+    assert all(len(step["traces"]) == 1 for step in traced)
+
+
+def test_bot_implementation_traces_its_on_turn_only(copies, sink):
+    """``class SkillBot(botbuilder.core.Bot)``: on_turn is its hook, its on_event a helper."""
+    plain_root, traced_root, _ = copies
+    plain = _run_script(plain_root, "auth", "SkillBot", SKILL_SCRIPT)
+    traced = _run_script(traced_root, "auth", "SkillBot", SKILL_SCRIPT, sink)
+    _compare(plain, traced)
+    assert [_texts(s) for s in plain] == [["skill: run"], ["skill event"]]
+    assert plain[-1]["calls"] == ["skill event go"]
+    assert [s["spans"] for s in traced] == [[("bot.SkillBot.on_turn", None, "ok")]] * 2
 
 
 @pytest.mark.parametrize("side", ["plain", "traced"])
@@ -455,7 +593,7 @@ async def test_test_flow_api(copies, sink, side):
     if side == "plain":
         assert names == []
     else:
-        assert names.count("bot.on_turn") == 4
+        assert names.count("bot.EchoBot.on_turn") == 4
 
 
 async def test_concurrent_conversations_keep_their_own_traces(copies, sink):
@@ -478,13 +616,13 @@ async def test_concurrent_conversations_keep_their_own_traces(copies, sink):
         results = await asyncio.gather(*(chat(n) for n in range(4)))
     assert results == [[f"echo #{i + 1}: c{n}-{i}" for i in range(3)] for n in range(4)]
     by_id = {r["span_id"]: r for r in sink.records}
-    turns = [r for r in sink.records if r["name"] == "bot.on_turn"]
-    messages = [r for r in sink.records if r["name"] == "bot.on_message_activity"]
+    turns = [r for r in sink.records if r["name"] == "bot.EchoBot.on_turn"]
+    messages = [r for r in sink.records if r["name"] == "bot.EchoBot.on_message_activity"]
     assert len(turns) == len(messages) == 12
     assert len({r["trace_id"] for r in turns}) == 12
     for record in messages:
         parent = by_id[record["parent_span_id"]]
-        assert parent["name"] == "bot.on_turn" and parent["trace_id"] == record["trace_id"]
+        assert parent["name"] == "bot.EchoBot.on_turn" and parent["trace_id"] == record["trace_id"]
     assert all(r["parent_span_id"] is None for r in turns)
 
 

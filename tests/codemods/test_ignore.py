@@ -182,13 +182,13 @@ def test_only_the_ignored_method_is_skipped() -> None:
             async def on_turn(self, turn_context):  # goalgen: ignore
                 return 1
 
-            @trace_span("bot.on_message_activity")  # goalgen: instrument
+            @trace_span("bot.EchoBot.on_message_activity")  # goalgen: instrument
             async def on_message_activity(self, turn_context):
                 return 2
         """,
     )
     assert actions(result) == [
-        ("bot", "bot.on_turn", "skipped"), ("bot", "bot.on_message_activity", "added")
+        ("bot", "bot.EchoBot.on_turn", "skipped"), ("bot", "bot.EchoBot.on_message_activity", "added")
     ]  # fmt: skip
 
 

@@ -43,7 +43,7 @@ def test_block_style_removal_keeps_the_hand_written_block_and_its_import() -> No
 def test_removal_survives_reformatting_of_the_tool_lines() -> None:
     traced = run(MIXED).code
     reformatted = traced.replace(
-        '@trace_span("bot.on_message_activity")', "@trace_span('bot.on_message_activity')"
+        '@trace_span("bot.B.on_message_activity")', "@trace_span('bot.B.on_message_activity')"
     )
     back = remove(reformatted)
     assert back.code == MIXED
@@ -53,7 +53,7 @@ def test_removed_targets_carry_marker_lines() -> None:
     traced = run(MIXED)
     back = remove(traced.code)
     line = traced.code.splitlines().index(
-        '    @trace_span("bot.on_message_activity")  # goalgen: instrument'
+        '    @trace_span("bot.B.on_message_activity")  # goalgen: instrument'
     )
     assert [t.line for t in back.targets] == [line + 1]
 

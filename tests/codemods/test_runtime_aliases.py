@@ -18,7 +18,7 @@ from goalgen.cli import main as goalgen_main
 BOT_ALIASED = """
 
         class EchoBot(ActivityHandler):
-            @goalgen_trace_span("bot.on_turn")  # goalgen: instrument
+            @goalgen_trace_span("bot.EchoBot.on_turn")  # goalgen: instrument
             async def on_turn(self, turn_context):
                 return 1
 """
@@ -50,7 +50,7 @@ REWRITES = [
 
         class EchoBot(ActivityHandler):
             @trace_span("mine")
-            @goalgen_trace_span("bot.on_message_activity")  # goalgen: instrument
+            @goalgen_trace_span("bot.EchoBot.on_message_activity")  # goalgen: instrument
             async def on_message_activity(self, turn_context):
                 return 1
         """,
@@ -111,7 +111,7 @@ REWRITES = [
         class EchoBot(ActivityHandler):
             trace_span = staticmethod(print)
 
-            @goalgen_trace_span("bot.on_turn")  # goalgen: instrument
+            @goalgen_trace_span("bot.EchoBot.on_turn")  # goalgen: instrument
             async def on_turn(self, turn_context):
                 return 1
         """,
@@ -145,7 +145,7 @@ REWRITES = [
             def trace_span(self):
                 return 0
 
-            @goalgen_trace_span("bot.on_turn")  # goalgen: instrument
+            @goalgen_trace_span("bot.EchoBot.on_turn")  # goalgen: instrument
             async def on_turn(self, turn_context):
                 return 1
 
@@ -175,7 +175,7 @@ REWRITES = [
 
         def make(trace_span):
             class EchoBot(ActivityHandler):
-                @goalgen_trace_span("bot.on_turn")  # goalgen: instrument
+                @goalgen_trace_span("bot.EchoBot.on_turn")  # goalgen: instrument
                 async def on_turn(self, turn_context):
                     return trace_span
 
@@ -210,7 +210,7 @@ REWRITES = [
                 with TraceSpan("by.hand"):
                     return trace_span, goalgen_trace_span
 
-            @goalgen_trace_span_2("bot.on_message_activity")  # goalgen: instrument
+            @goalgen_trace_span_2("bot.EchoBot.on_message_activity")  # goalgen: instrument
             async def on_message_activity(self, turn_context):
                 return 1
         """,
@@ -318,13 +318,13 @@ def test_block_style_with_their_trace_span_class() -> None:
 
         class EchoBot(ActivityHandler):
             async def on_turn(self, turn_context):
-                with goalgen_TraceSpan("bot.on_turn"):  # goalgen: instrument
+                with goalgen_TraceSpan("bot.EchoBot.on_turn"):  # goalgen: instrument
                     with TraceSpan("mine"):
                         return 1
         """,
         style="block",
     )
-    assert actions(result) == [("bot", "bot.on_turn", "added")]
+    assert actions(result) == [("bot", "bot.EchoBot.on_turn", "added")]
 
 
 def test_mapper_call_wrapped_under_the_alias() -> None:
@@ -419,7 +419,7 @@ def test_frmk_re_exported_by_a_project_module_counts_as_tracing() -> None:
     others = {"app.tracing": "from frmk.utils.tracing import trace_span\n"}
     result = run(code, others=others)
     assert result.code == code
-    assert actions(result) == [("bot", "bot.on_turn", "present")]
+    assert actions(result) == [("bot", "bot.EchoBot.on_turn", "present")]
 
 
 def test_remove_keeps_a_hand_written_alias_import_and_removes_only_ours() -> None:
@@ -442,11 +442,11 @@ def test_remove_keeps_a_hand_written_alias_import_and_removes_only_ours() -> Non
     traced = run(before)
     assert ALIAS_LINE in traced.code
     assert actions(traced) == [
-        ("bot", "bot.on_turn", "present"), ("bot", "bot.on_message_activity", "added")
+        ("bot", "bot.EchoBot.on_turn", "present"), ("bot", "bot.EchoBot.on_message_activity", "added")
     ]  # fmt: skip
     back = remove(traced.code)
     assert back.code == before
-    assert actions(back) == [("bot", "bot.on_message_activity", "removed")]
+    assert actions(back) == [("bot", "bot.EchoBot.on_message_activity", "removed")]
 
 
 @pytest.mark.parametrize(

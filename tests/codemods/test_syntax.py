@@ -231,7 +231,7 @@ NEWER_APP_TRACED = """
 
 
     class MyBot[T](ActivityHandler):
-        @trace_span("bot.on_message_activity")  # goalgen: instrument
+        @trace_span("bot.MyBot.on_message_activity")  # goalgen: instrument
         async def on_message_activity(self, turn_context):
             await turn_context.send_activity(f"echo: {turn_context.activity.text}")
 
@@ -253,7 +253,7 @@ def test_route_bot_and_node_in_a_newer_file_round_trip() -> None:
     lines = dedent(NEWER_APP).splitlines()
     where = {t.span: t.line for t in result.targets if t.span}
     assert lines[where["api.GET /items/{item_id}"] - 1].startswith("async def read_item[T]")
-    assert lines[where["bot.on_message_activity"] - 1].strip().startswith("async def on_message")
+    assert lines[where["bot.MyBot.on_message_activity"] - 1].strip().startswith("async def on_message")
     assert lines[where["langgraph.node.plan"] - 1] == "def plan["
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 from codemod_cases import actions, check, check_noop, dedent, remove, run
+
+from codemods.kinds import bot_handlers
 
 BOT = ("bot",)
 
@@ -26,7 +31,7 @@ REWRITES = [
 
 
         class EchoBot(ActivityHandler):
-            @trace_span("bot.on_message_activity")  # goalgen: instrument
+            @trace_span("bot.EchoBot.on_message_activity")  # goalgen: instrument
             async def on_message_activity(self, turn_context: TurnContext):
                 await turn_context.send_activity(turn_context.activity.text)
 
@@ -50,7 +55,7 @@ REWRITES = [
 
 
         class EchoBot(AH):
-            @trace_span("bot.on_turn")  # goalgen: instrument
+            @trace_span("bot.EchoBot.on_turn")  # goalgen: instrument
             async def on_turn(self, turn_context):
                 await super().on_turn(turn_context)
         """,
@@ -71,7 +76,7 @@ REWRITES = [
 
 
         class B(bc.ActivityHandler):
-            @trace_span("bot.on_members_added_activity")  # goalgen: instrument
+            @trace_span("bot.B.on_members_added_activity")  # goalgen: instrument
             async def on_members_added_activity(self, members, turn_context):
                 pass
         """,
@@ -92,7 +97,7 @@ REWRITES = [
 
 
         class B(botbuilder.core.ActivityHandler):
-            @trace_span("bot.on_message_activity")  # goalgen: instrument
+            @trace_span("bot.B.on_message_activity")  # goalgen: instrument
             async def on_message_activity(self, turn_context):
                 pass
         """,
@@ -120,7 +125,7 @@ REWRITES = [
         class TeamsBot(TeamsActivityHandler):
             # Greets new members.
             @staticmethod
-            @trace_span("bot.on_teams_members_added")  # goalgen: instrument
+            @trace_span("bot.TeamsBot.on_teams_members_added")  # goalgen: instrument
             async def on_teams_members_added(members, team_info, turn_context):
                 """Say hello."""
                 return None
@@ -146,11 +151,213 @@ REWRITES = [
 
 
         class MyBot[T](ActivityHandler):
-            @trace_span("bot.on_message_activity")  # goalgen: instrument
+            @trace_span("bot.MyBot.on_message_activity")  # goalgen: instrument
             async def on_message_activity[C](self, turn_context: C) -> Reply:
                 await turn_context.send_activity(f"{turn_context.activity.text!r}")
         """,
         id="python-312-generic-bot",
+    ),
+    pytest.param(
+        """
+        from botbuilder.core import ActivityHandler, TurnContext
+
+
+        class AuthBot(ActivityHandler):
+            async def on_token_response_event(self, turn_context: TurnContext):
+                pass
+
+            async def on_sign_in_invoke(self, turn_context):
+                pass
+
+            async def on_adaptive_card_invoke(self, turn_context, invoke_value):
+                pass
+
+            async def on_reactions_added(self, message_reactions, turn_context):
+                pass
+
+            async def on_installation_update_add(self, turn_context):
+                pass
+
+            async def on_event(self, turn_context):
+                pass
+
+            async def on_unrecognized_activity_type(self, turn_context):
+                pass
+        """,
+        """
+        from botbuilder.core import ActivityHandler, TurnContext
+        from frmk.utils.tracing import trace_span
+
+
+        class AuthBot(ActivityHandler):
+            @trace_span("bot.AuthBot.on_token_response_event")  # goalgen: instrument
+            async def on_token_response_event(self, turn_context: TurnContext):
+                pass
+
+            @trace_span("bot.AuthBot.on_sign_in_invoke")  # goalgen: instrument
+            async def on_sign_in_invoke(self, turn_context):
+                pass
+
+            @trace_span("bot.AuthBot.on_adaptive_card_invoke")  # goalgen: instrument
+            async def on_adaptive_card_invoke(self, turn_context, invoke_value):
+                pass
+
+            @trace_span("bot.AuthBot.on_reactions_added")  # goalgen: instrument
+            async def on_reactions_added(self, message_reactions, turn_context):
+                pass
+
+            @trace_span("bot.AuthBot.on_installation_update_add")  # goalgen: instrument
+            async def on_installation_update_add(self, turn_context):
+                pass
+
+            @trace_span("bot.AuthBot.on_event")  # goalgen: instrument
+            async def on_event(self, turn_context):
+                pass
+
+            @trace_span("bot.AuthBot.on_unrecognized_activity_type")  # goalgen: instrument
+            async def on_unrecognized_activity_type(self, turn_context):
+                pass
+        """,
+        id="activity-handler-hooks-beyond-on-x-activity",
+    ),
+    pytest.param(
+        """
+        from botbuilder.core import Bot as BotBase, TurnContext
+
+
+        class SkillBot(BotBase):
+            async def on_turn(self, turn_context: TurnContext):
+                await self.on_event(turn_context)
+
+            async def on_event(self, turn_context):
+                pass
+        """,
+        """
+        from botbuilder.core import Bot as BotBase, TurnContext
+        from frmk.utils.tracing import trace_span
+
+
+        class SkillBot(BotBase):
+            @trace_span("bot.SkillBot.on_turn")  # goalgen: instrument
+            async def on_turn(self, turn_context: TurnContext):
+                await self.on_event(turn_context)
+
+            async def on_event(self, turn_context):
+                pass
+        """,
+        id="bot-implementation-only-on-turn",
+    ),
+    pytest.param(
+        """
+        import botbuilder.core.bot
+
+
+        class SkillBot(botbuilder.core.bot.Bot):
+            async def on_turn(self, turn_context):
+                pass
+        """,
+        """
+        import botbuilder.core.bot
+        from frmk.utils.tracing import trace_span
+
+
+        class SkillBot(botbuilder.core.bot.Bot):
+            @trace_span("bot.SkillBot.on_turn")  # goalgen: instrument
+            async def on_turn(self, turn_context):
+                pass
+        """,
+        id="bot-from-its-defining-module",
+    ),
+    pytest.param(
+        """
+        import botbuilder.core.teams as teams
+
+
+        class TeamsBot(teams.TeamsActivityHandler):
+            async def on_teams_signin_verify_state(self, turn_context):
+                pass
+
+            async def on_teams_meeting_start_event(self, meeting, turn_context):
+                pass
+
+            async def on_installation_update_remove(self, turn_context):
+                pass
+        """,
+        """
+        import botbuilder.core.teams as teams
+        from frmk.utils.tracing import trace_span
+
+
+        class TeamsBot(teams.TeamsActivityHandler):
+            @trace_span("bot.TeamsBot.on_teams_signin_verify_state")  # goalgen: instrument
+            async def on_teams_signin_verify_state(self, turn_context):
+                pass
+
+            @trace_span("bot.TeamsBot.on_teams_meeting_start_event")  # goalgen: instrument
+            async def on_teams_meeting_start_event(self, meeting, turn_context):
+                pass
+
+            @trace_span("bot.TeamsBot.on_installation_update_remove")  # goalgen: instrument
+            async def on_installation_update_remove(self, turn_context):
+                pass
+        """,
+        id="teams-hooks-through-a-module-alias",
+    ),
+    pytest.param(
+        """
+        import functools
+
+        from botbuilder.core import ActivityHandler
+
+
+        def logged(fn):
+            @functools.wraps(fn)
+            async def wrapper(*args):
+                return await fn(*args)
+
+            return wrapper
+
+
+        class EchoBot(ActivityHandler):
+            @logged
+            async def on_message_activity(self, turn_context):
+                pass
+
+
+        class OtherBot(ActivityHandler):
+            @logged
+            async def on_message_activity(self, turn_context):
+                pass
+        """,
+        """
+        import functools
+
+        from botbuilder.core import ActivityHandler
+        from frmk.utils.tracing import trace_span
+
+
+        def logged(fn):
+            @functools.wraps(fn)
+            async def wrapper(*args):
+                return await fn(*args)
+
+            return wrapper
+
+
+        class EchoBot(ActivityHandler):
+            @logged
+            @trace_span("bot.EchoBot.on_message_activity")  # goalgen: instrument
+            async def on_message_activity(self, turn_context):
+                pass
+
+
+        class OtherBot(ActivityHandler):
+            @logged
+            @trace_span("bot.OtherBot.on_message_activity")  # goalgen: instrument
+            async def on_message_activity(self, turn_context):
+                pass
+        """,
+        id="two-bots-told-apart-under-another-decorator",
     ),
 ]
 
@@ -207,6 +414,31 @@ NOOPS = [
         """,
         id="hand-traced-block",
     ),
+    pytest.param(
+        """
+        from botbuilder.core import ActivityHandler
+
+
+        class B(ActivityHandler):
+            async def on_teams_members_added(self, members, team_info, turn_context):
+                pass
+
+            async def on_healthcheck(self, turn_context):
+                pass
+        """,
+        id="teams-names-and-other-sdks-hooks-on-a-plain-activity-handler",
+    ),
+    pytest.param(
+        """
+        from telegram import Bot
+
+
+        class MyBot(Bot):
+            async def on_turn(self, update):
+                pass
+        """,
+        id="a-bot-class-from-another-package",
+    ),
 ]
 
 
@@ -217,7 +449,7 @@ def test_noops(code: str) -> None:
 
 def test_hand_traced_is_reported_present() -> None:
     result = check_noop(NOOPS[2].values[0], kinds=BOT)
-    assert actions(result) == [("bot", "bot.on_message_activity", "present")]
+    assert actions(result) == [("bot", "bot.B.on_message_activity", "present")]
 
 
 BASE = """
@@ -247,7 +479,7 @@ def test_subclass_of_project_base_in_another_module() -> None:
 
 
     class EchoBot(BaseBot):
-        @trace_span("bot.on_message_activity")  # goalgen: instrument
+        @trace_span("bot.EchoBot.on_message_activity")  # goalgen: instrument
         async def on_message_activity(self, turn_context):
             pass
     """
@@ -265,12 +497,133 @@ def test_subclass_through_package_reexport_and_relative_import() -> None:
     """
     others = {"app.bots": PKG_INIT, "app.bots.base": BASE, "app": ""}
     result = run(dedent(before), module="app.echo", others=others, kinds=BOT)
-    assert actions(result) == [("bot", "bot.on_message_activity", "added")]
+    assert actions(result) == [("bot", "bot.EchoBot.on_message_activity", "added")]
 
 
 def test_base_module_itself_is_traced() -> None:
     result = run(dedent(BASE), module="app.bots.base", kinds=BOT)
-    assert actions(result) == [("bot", "bot.on_turn", "added")]
+    assert actions(result) == [("bot", "bot.BaseBot.on_turn", "added")]
+
+
+# -- the hook names against the installed botbuilder ----------------------------------------
+
+SDK_CLASSES = [
+    pytest.param("botbuilder.core", "Bot", id="Bot"),
+    pytest.param("botbuilder.core", "ActivityHandler", id="ActivityHandler"),
+    pytest.param("botbuilder.core.teams", "TeamsActivityHandler", id="TeamsActivityHandler"),
+]
+
+
+def installed_hooks(module: str, name: str) -> frozenset[str]:
+    """The ``on_*`` methods the installed class has, its own and inherited (``_`` helpers are
+    private: ``_create_invoke_response``, ``_get_adaptive_card_invoke_value``)."""
+    cls = getattr(importlib.import_module(module), name)
+    return frozenset(n for n in dir(cls) if n.startswith("on_") and callable(getattr(cls, n)))
+
+
+@pytest.mark.parametrize(("module", "name"), SDK_CLASSES)
+def test_every_hook_of_the_installed_sdk_class_is_traced(module: str, name: str) -> None:
+    """A subclass defining every ``on_*`` method the installed class has gets each traced, and
+    a helper of its own (``on_help``) does not. A botbuilder release adding a hook fails here."""
+    pytest.importorskip(module)
+    hooks = installed_hooks(module, name)
+    methods = "".join(
+        f"    async def {hook}(self, *args):\n        pass\n\n" for hook in sorted(hooks)
+    )
+    code = f"from {module} import {name}\n\n\nclass MyBot({name}):\n{methods}"
+    code += "    async def on_help(self, turn_context):\n        pass\n"
+    result = run(code, kinds=BOT)
+    traced = {t.span.rpartition(".")[2] for t in result.targets if t.action == "added"}
+    assert sorted(hooks - traced) == [], "hooks the kind does not trace"
+    assert traced == hooks
+    assert bot_handlers.HOOKS[name] == hooks, "hooks listed that the SDK does not have"
+
+
+def test_every_public_bot_class_of_the_installed_sdk_is_a_base() -> None:
+    """Every public class in botbuilder deriving from ``Bot`` has its hooks listed."""
+    botbuilder = pytest.importorskip("botbuilder.core")
+    import botbuilder as package
+
+    for info in pkgutil.walk_packages(package.__path__, "botbuilder."):
+        importlib.import_module(info.name)
+    found, todo = set(), [botbuilder.Bot]
+    while todo:
+        cls = todo.pop()
+        if cls.__module__.startswith("botbuilder.") and not cls.__name__.startswith("_"):
+            found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    assert found == set(bot_handlers.HOOKS)
+
+
+# -- project bases --------------------------------------------------------------------------
+
+PROJECT_BASES = [
+    pytest.param(
+        "from botbuilder.core import Bot\n\n\nclass Base(Bot):\n    pass\n",
+        ["on_turn"],
+        id="bot",
+    ),
+    pytest.param(
+        "from botbuilder.core import ActivityHandler\n\n\nclass Base(ActivityHandler):\n    pass\n",
+        ["on_turn", "on_token_response_event"],
+        id="activity-handler",
+    ),
+    pytest.param(
+        "from botbuilder.core.teams import TeamsActivityHandler as T\n\n\nclass Base(T):\n    pass\n",
+        ["on_turn", "on_token_response_event", "on_teams_members_added"],
+        id="teams-activity-handler",
+    ),
+    pytest.param(
+        "from botbuilder.core import Bot\nfrom botbuilder.core.teams import TeamsActivityHandler\n\n\n"
+        "class Skill(Bot):\n    pass\n\n\nclass Base(Skill, TeamsActivityHandler):\n    pass\n",
+        ["on_turn", "on_token_response_event", "on_teams_members_added"],
+        id="several-sdk-bases",
+    ),
+]
+
+
+@pytest.mark.parametrize(("base", "hooks"), PROJECT_BASES)
+def test_hooks_follow_the_sdk_class_of_a_project_base(base: str, hooks: list[str]) -> None:
+    """A bot deriving from a project base (another module, re-exported by its package) gets the
+    hooks of the botbuilder classes that base derives from, and its own class name."""
+    code = dedent(
+        """
+        from app.bots import Base
+
+
+        class AuthBot(Base):
+            async def on_turn(self, turn_context):
+                pass
+
+            async def on_token_response_event(self, turn_context):
+                pass
+
+            async def on_teams_members_added(self, members, team_info, turn_context):
+                pass
+
+            async def on_help(self, turn_context):
+                pass
+        """
+    )
+    others = {"app": "", "app.bots": "from .base import Base\n", "app.bots.base": base}
+    result = run(code, module="app.auth", others=others, kinds=BOT)
+    assert actions(result) == [("bot", f"bot.AuthBot.{hook}", "added") for hook in hooks]
+
+
+def test_classes_deriving_from_each_other_are_no_bots() -> None:
+    code = dedent(
+        """
+        class A(B):
+            async def on_turn(self, turn_context):
+                pass
+
+
+        class B(A):
+            async def on_message_activity(self, turn_context):
+                pass
+        """
+    )
+    assert run(code, kinds=BOT).targets == []
 
 
 def test_block_style_keeps_docstring_first_and_round_trips() -> None:
@@ -294,7 +647,7 @@ def test_block_style_keeps_docstring_first_and_round_trips() -> None:
     class B(ActivityHandler):
         async def on_message_activity(self, turn_context):
             """Echo."""
-            with TraceSpan("bot.on_message_activity"):  # goalgen: instrument
+            with TraceSpan("bot.B.on_message_activity"):  # goalgen: instrument
                 # say it back
                 text = turn_context.activity.text
 
@@ -321,8 +674,8 @@ def test_hand_written_tracing_survives_remove() -> None:
     )
     traced = run(code, kinds=BOT)
     assert actions(traced) == [
-        ("bot", "bot.on_turn", "present"),
-        ("bot", "bot.on_message_activity", "added"),
+        ("bot", "bot.B.on_turn", "present"),
+        ("bot", "bot.B.on_message_activity", "added"),
     ]
     assert traced.code.count("@trace_span(") == 2
     back = remove(traced.code)
@@ -354,7 +707,7 @@ async def test_traced_bot_still_answers_under_the_real_botbuilder(style, load, s
     adapter = TestAdapter(module.EchoBot().on_turn)
     await adapter.test("hello", "echo: hello")
     by_name = {s["name"]: s for s in spans}
-    assert set(by_name) == {"bot.on_turn", "bot.on_message_activity"}
-    turn, message = by_name["bot.on_turn"], by_name["bot.on_message_activity"]
+    assert set(by_name) == {"bot.EchoBot.on_turn", "bot.EchoBot.on_message_activity"}
+    turn, message = by_name["bot.EchoBot.on_turn"], by_name["bot.EchoBot.on_message_activity"]
     assert message["parent_span_id"] == turn["span_id"]
     assert message["trace_id"] == turn["trace_id"]

@@ -59,6 +59,9 @@ class TeamsBot(Teams):
         title = (task_module_request.data or {}).get("title", "untitled")
         return TaskModuleResponse(task=TaskModuleMessageResponse(value=f"fetched {title}"))
 
+    async def on_teams_signin_verify_state(self, turn_context: TurnContext):
+        await turn_context.send_activity(f"teams verified {turn_context.activity.value['state']}")
+
     async def on_teams_messaging_extension_query(
         self, turn_context: TurnContext, query: MessagingExtensionQuery
     ) -> MessagingExtensionResponse:
