@@ -35,7 +35,7 @@ MESSAGES = (
     "Put together the itinerary",
     "Thanks!",
 )
-BOT_SPAN = "bot.on_message_activity"
+BOT_SPAN = "bot.on_message_activity"  # as bot.<Class>.on_message_activity, for any class
 API_SPAN = "api.POST /api/v1/message"
 HEALTH_SPAN = "api.GET /health"
 
@@ -85,13 +85,17 @@ async def run_conversations(bot_url: str, conversations: int, requests: int) -> 
 def trace_problems(trace: Trace) -> tuple[str | None, list[str]]:
     """The conversation a message trace belongs to, and what is missing or wrong in it."""
     spans, problems = trace.spans, []
-    named = Counter(s.name for s in spans)
+
+    def role(name: str) -> str:
+        return BOT_SPAN if name.startswith("bot.") and name.endswith(".on_message_activity") else name
+
+    named = Counter(role(s.name) for s in spans)
     for name in (BOT_SPAN, API_SPAN, "mapper.get_thread_id"):
         if named[name] != 1:
             problems.append(f"{named[name]} {name} spans")
     if problems:
         return None, problems
-    by_name = {s.name: s for s in spans}
+    by_name = {role(s.name): s for s in spans}
     bot, api, mapper = by_name[BOT_SPAN], by_name[API_SPAN], by_name["mapper.get_thread_id"]
     nodes = {s.span_id for s in spans if s.component == "node"}
     agents = [s for s in spans if s.component == "agent"]

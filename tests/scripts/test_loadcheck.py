@@ -30,7 +30,7 @@ def span(name, span_id, parent, service="orchestrator", **fields):
 
 def message_trace() -> list[Span]:
     return [
-        span("bot.on_message_activity", "1", None, service="bot"),
+        span("bot.TravelPlanningBot.on_message_activity", "1", None, service="bot"),
         span("mapper.get_thread_id", "2", "1", service="bot",
              metadata={"conversation_id": "c-1"}),
         span("api.POST /api/v1/message", "3", "1"),
