@@ -214,14 +214,8 @@ def answer_then_signal(server: Server, sig: int) -> None:
         os.kill(server.pid, signal.SIGTERM)
 
 
-@pytest.mark.parametrize(
-    "sig",
-    [
-        pytest.param(signal.SIGTERM, id="TERM"),
-        pytest.param(signal.SIGINT, id="INT"),
-        pytest.param(signal.SIGHUP, id="HUP-keeps-serving"),
-    ],
-)
+# SIGINT to a single uvicorn process ends in KeyboardInterrupt, so atexit runs: not a gap.
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP-keeps-serving"])
 def test_uvicorn_writes_every_span_when_signalled_after_a_response_and_during_one(
     uvicorn_server, sig
 ):
@@ -251,27 +245,20 @@ def test_uvicorn_writes_a_request_cancelled_by_the_shutdown_timeout_as_an_error(
     assert_no_orphans(records)
 
 
-@pytest.mark.parametrize(
-    "sig, group",
-    [
-        pytest.param(signal.SIGTERM, False, id="TERM-to-the-supervisor"),
-        pytest.param(signal.SIGINT, True, id="INT-to-the-group"),
-    ],
-)
-def test_uvicorn_workers_write_their_spans_when_stopped(uvicorn_server, sig, group):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_uvicorn_workers_write_their_spans_when_the_supervisor_is_signalled(uvicorn_server, sig):
     server = uvicorn_server("--workers", "2")
-    for _ in range(6):
-        assert server.get("/fast") == 200
-    request = server.start_slow(seconds=0.3)
-    if group:
-        os.killpg(server.pid, sig)
-    else:
-        os.kill(server.pid, sig)
+    assert server.get("/fast") == 200
+    # Long enough to still run when the supervisor (which looks at signals twice a second)
+    # has passed SIGTERM on to the workers.
+    request = server.start_slow(seconds=1.0)
+    os.kill(server.pid, sig)
     request.join()
+    assert request.statuses == [200]
     server.wait()
 
     records = server.records()
-    assert names(records) == expected("api.GET /", 6, slow=1)
+    assert names(records) == expected("api.GET /", 1, slow=1)
     assert_no_orphans(records)
 
 
