@@ -278,6 +278,8 @@ import sys
 
 from frmk.utils import tracing
 
+# As when started from a terminal: a shell's background job inherits SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 tracing.flush_on_signals()
 for i in range(int(sys.argv[1])):
     with tracing.TraceSpan("work.item", i=i):
