@@ -3,7 +3,7 @@
 Stdlib only. Public names::
 
     TraceSpan, trace_span, start_trace, get_trace_id, add_trace_metadata,
-    extract_traceparent, inject_traceparent, flush, configure
+    extract_traceparent, inject_traceparent, flush, flush_on_signals, configure
 
 One finished span is one JSON object on one line (see ``TraceSpan.to_dict``). Settings come
 from ``TRACING_ENABLED``, ``TRACE_SAMPLE_RATE``, ``TRACING_OUTPUT``, ``TRACING_SERVICE_NAME``
@@ -27,6 +27,7 @@ from frmk.utils.tracing.propagation import (
     inject_traceparent,
     parse_traceparent,
 )
+from frmk.utils.tracing.shutdown import flush_on_signals
 from frmk.utils.tracing.sinks import FileSink, MemorySink, NullSink, Sink, StreamSink
 from frmk.utils.tracing.span import TraceSpan, trace_span
 
@@ -45,6 +46,7 @@ __all__ = [
     "current_traceparent",
     "configure",
     "flush",
+    "flush_on_signals",
     "stats",
     "settings",
     "SpanContext",
