@@ -121,7 +121,7 @@ def test_selecting_bot_runs_both_parts_and_remove_takes_both_out() -> None:
     )
     traced = run(code, kinds=("bot",))
     assert actions(traced) == [
-        ("bot", "bot.on_message_activity", "added"),
+        ("bot", "bot.EchoBot.on_message_activity", "added"),
         ("bot", "bot.greet", "added"),
     ]
     assert run(code, kinds=("api",)).code == code
