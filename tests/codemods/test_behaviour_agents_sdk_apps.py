@@ -29,6 +29,8 @@ from microsoft_agents.activity import (  # noqa: E402
 )
 from microsoft_agents.hosting.core import ChannelAdapter, TurnContext  # noqa: E402
 
+from frmk.utils.tracing.bot_context import conversation_hash  # noqa: E402
+
 PACKAGE = "agentbot"
 FILES = {
     "__init__.py": "",
@@ -134,6 +136,7 @@ register(app)
 }
 
 USER = {"id": "user", "name": "Ada"}
+CONVERSATION_ID = "a:raw-conversation-4711"
 ACTIVITIES = [
     pytest.param({"type": "conversationUpdate", "members_added": [USER]}, id="members-added"),
     pytest.param({"type": "message", "text": "hi"}, id="hi"),
@@ -189,7 +192,7 @@ async def run_turn(app, fields: dict) -> list[tuple[str, str | None, object]]:
     activity = Activity(
         channel_id="test",
         service_url="http://127.0.0.1",
-        conversation=ConversationAccount(id="conversation"),
+        conversation=ConversationAccount(id=CONVERSATION_ID),
         from_property=ChannelAccount(**USER),
         recipient=ChannelAccount(id="bot", name="Bot"),
         **{k: [ChannelAccount(**m) for m in v] if k == "members_added" else v
@@ -243,6 +246,36 @@ async def test_same_replies_and_handlers_before_and_after(fields, copies, spans,
     )
     if case == "before-turn-false":
         assert outcomes[1] == ([], ["gate"])  # the turn stopped: no handler, no after_turn
+
+
+@pytest.mark.parametrize("record_content", [False, True], ids=["content-off", "content-on"])
+async def test_spans_say_what_they_handled(copies, spans, record_content) -> None:
+    """Activity type, channel, SDK and conversation hash on every handler span; the raw
+    conversation id and the user's text in none; a handler's error on its span."""
+    from frmk.utils.tracing import MemorySink, configure
+
+    sink = MemorySink()
+    configure(output=sink, enabled=True, sample_rate=1.0, record_content=record_content)
+    _, traced = copies
+    with package_from(traced, PACKAGE) as load:
+        app = load("handlers").app
+        assert await run_turn(app, {"type": "message", "text": "echo my-private-words"}) == [
+            ("message", "my-private-words", None)
+        ]
+        await run_turn(app, {"type": "message", "text": "boom"})
+    names = [r["name"] for r in sink.records]
+    assert names == ["bot.gate", "bot.on_echo", "bot.done", "bot.gate", "bot.on_boom", "bot.on_error"]
+    for record in sink.records:
+        assert {k: v for k, v in record["metadata"].items() if k != "route"} == {
+            "bot.activity.type": "message",
+            "bot.channel_id": "test",
+            "bot.conversation.hash": conversation_hash(CONVERSATION_ID),
+            "bot.sdk": "microsoft_agents",
+        }, record["name"]
+        assert CONVERSATION_ID not in json.dumps(record)
+        assert "my-private-words" not in json.dumps(record)
+    boom = sink.records[4]
+    assert (boom["status"], boom["error"]) == ("error", {"type": "ValueError", "message": "boom"})
 
 
 def test_hosting_core_opentelemetry_spans_stand_apart_from_ours(copies, tmp_path) -> None:

@@ -13,6 +13,7 @@ botbuilder and the handlers call each other.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from codemod_cases import (  # noqa: E402
 )
 
 from frmk.utils import tracing  # noqa: E402
+from frmk.utils.tracing.bot_context import conversation_hash  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1] / "data" / "behaviour" / "bots"
 PACKAGE = "chatbots"
@@ -407,6 +409,54 @@ def test_error_span_records_the_exception(copies, sink):
     by_name = {r["name"]: r for r in sink.records}
     for name in ("bot.EchoBot.on_turn", "bot.EchoBot.on_message_activity"):
         assert by_name[name]["error"] == {"type": "ValueError", "message": "cannot handle 'fail'"}
+
+
+CONVERSATION = {"id": "a:raw-conversation-4711"}
+PRIVATE = "my-private-words-0815"
+
+
+@pytest.mark.parametrize("record_content", [False, True], ids=["content-off", "content-on"])
+def test_bot_spans_say_what_they_handled(copies, sink, record_content):
+    """Each span names the activity type, channel, running class and a hash of the
+    conversation; the raw conversation id and the user's text are in no span record."""
+    _, traced_root, _ = copies
+    tracing.configure(output=sink, enabled=True, sample_rate=1.0, record_content=record_content)
+    script = [
+        message(PRIVATE, conversation=CONVERSATION),
+        {"type": "event", "name": "ping", "conversation": CONVERSATION, "channelId": "emulator"},
+        message("fail", conversation=CONVERSATION),
+    ]
+    by_step: list[list[dict[str, Any]]] = []
+    for payload in script:
+        (step,) = _run_script(traced_root, "derived", "FancyBot", [payload], sink)
+        by_step.append(list(sink.records))
+    assert _texts(step)[0] == "Sorry: ValueError: cannot handle 'fail'"  # reached the bot
+    wanted = {"bot.conversation.hash": conversation_hash(CONVERSATION["id"]),
+              "bot.sdk": "botbuilder", "bot.class": "FancyBot"}  # fmt: skip
+    for records, activity_type, channel in zip(
+        by_step, ["message", "event", "message"], ["test", "emulator", "test"], strict=True
+    ):
+        assert records, activity_type
+        for record in records:
+            assert record["metadata"] == {
+                **wanted, "bot.activity.type": activity_type, "bot.channel_id": channel
+            }, record["name"]
+            assert CONVERSATION["id"] not in json.dumps(record)
+            assert PRIVATE not in json.dumps(record)
+    failed = {r["name"]: r for r in by_step[2]}
+    assert failed["bot.EchoBot.on_turn"]["error"] == {
+        "type": "ValueError", "message": "cannot handle 'fail'"
+    }
+    assert failed["bot.EchoBot.on_turn"]["status"] == "error"
+
+
+def test_teams_bot_spans_name_the_teams_channel(copies, sink):
+    _, traced_root, _ = copies
+    _run_script(traced_root, "teams", "TeamsBot", [TEAMS_SCRIPT[7]], sink)
+    assert [(r["name"], r["metadata"]["bot.activity.type"], r["metadata"]["bot.channel_id"],
+             r["metadata"]["bot.class"]) for r in sink.records] == [
+        ("bot.TeamsBot.on_teams_task_module_fetch", "invoke", "msteams", "TeamsBot"),
+    ]  # fmt: skip
 
 
 def test_unhandled_error_escapes_unchanged(copies, sink):

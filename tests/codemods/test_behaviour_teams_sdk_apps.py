@@ -11,6 +11,7 @@ must be identical; the instrumented side records ``bot.<handler>`` spans with th
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -21,7 +22,10 @@ import httpx  # noqa: E402
 from aiohttp import web  # noqa: E402
 from codemod_cases import instrumented_copies, package_from  # noqa: E402
 
+from frmk.utils.tracing.bot_context import conversation_hash  # noqa: E402
+
 PACKAGE = "teamsbot"
+CONVERSATION_ID = "a:raw-conversation-4711"
 BOT_PY = '''
 """A Teams app: every activity is logged, then greetings, echoes and failures."""
 import re
@@ -118,7 +122,7 @@ async def post_message(root: Path, text: str) -> tuple[int, list[str | None], li
                 "type": "message", "id": "a1", "text": text, "channelId": "msteams",
                 "serviceUrl": url, "from": {"id": "u1", "name": "Ada"},
                 "recipient": {"id": "b1", "name": "Bot"},
-                "conversation": {"id": "c1", "conversationType": "personal"},
+                "conversation": {"id": CONVERSATION_ID, "conversationType": "personal"},
             }  # fmt: skip
             transport = httpx.ASGITransport(app=bot.app.server.adapter.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://teams") as client:
@@ -155,3 +159,32 @@ async def test_same_answers_before_and_after(text, outcome, copies, spans, reque
     handler, outer = spans[0], spans[1]
     assert handler["parent_span_id"] == outer["span_id"]  # ctx.next() runs inside the span
     assert outer["parent_span_id"] is None
+
+
+@pytest.mark.parametrize("record_content", [False, True], ids=["content-off", "content-on"])
+async def test_spans_say_what_they_handled(copies, spans, record_content) -> None:
+    """Activity type, channel, SDK and conversation hash on the handler spans (the error event's
+    too: it carries the activity); the raw conversation id and the user's text in none."""
+    from frmk.utils.tracing import MemorySink, configure
+
+    sink = MemorySink()
+    configure(output=sink, enabled=True, sample_rate=1.0, record_content=record_content)
+    _, traced = copies
+    assert await post_message(traced, "my-private-words") == (
+        200, ["echo: my-private-words"], ["log_activity", "on_message"]
+    )  # fmt: skip
+    await post_message(traced, "boom")
+    assert [r["name"] for r in sink.records] == [
+        "bot.on_message", "bot.log_activity", "bot.on_boom", "bot.log_activity", "bot.on_error"
+    ]  # fmt: skip
+    for record in sink.records:
+        assert {k: v for k, v in record["metadata"].items() if k != "route"} == {
+            "bot.activity.type": "message",
+            "bot.channel_id": "msteams",
+            "bot.conversation.hash": conversation_hash(CONVERSATION_ID),
+            "bot.sdk": "microsoft_teams",
+        }, record["name"]
+        assert CONVERSATION_ID not in json.dumps(record)
+        assert "my-private-words" not in json.dumps(record)
+    boom = sink.records[2]
+    assert (boom["status"], boom["error"]) == ("error", {"type": "ValueError", "message": "boom"})

@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import sys
 from collections.abc import Callable
 from time import perf_counter, time
 from typing import Any, TypeVar
 
+from frmk.utils.tracing.bot_context import note_turn
 from frmk.utils.tracing.config import settings
 from frmk.utils.tracing.context import current as _current
 from frmk.utils.tracing.context import detach
@@ -75,7 +77,10 @@ class TraceSpan:
         self.name = name
         self.span_id = new_span_id()
         self.metadata = metadata
-        self.component = metadata.pop("component", None) or _component(name)
+        component = _component(name)
+        if component == "bot" and self.sampled:  # what the turn was about, from its arguments
+            note_turn(metadata, name, sys._getframe(1))
+        self.component = metadata.pop("component", None) or component
         self.status = "ok"
         self.error: dict[str, str] | None = None
         self.end_time: float | None = None
