@@ -278,10 +278,11 @@ async def test_spans_say_what_they_handled(copies, spans, record_content) -> Non
     assert (boom["status"], boom["error"]) == ("error", {"type": "ValueError", "message": "boom"})
 
 
-def test_hosting_core_opentelemetry_spans_stand_apart_from_ours(copies, tmp_path) -> None:
+def test_hosting_core_opentelemetry_spans_and_ours_are_one_trace(copies, tmp_path) -> None:
     """With an OpenTelemetry SDK configured, hosting-core emits its own spans through
-    opentelemetry-api; ours are separate traces (frmk does not read OpenTelemetry's context).
-    In a subprocess: the global tracer provider can be set once per process."""
+    opentelemetry-api; each of our handler spans is a child of the hosting-core span current
+    when the handler runs, in its trace. In a subprocess: the global tracer provider can be set
+    once per process."""
     pytest.importorskip("opentelemetry.sdk")
     _, traced = copies
     script = tmp_path / "probe.py"
@@ -292,11 +293,16 @@ def test_hosting_core_opentelemetry_spans_stand_apart_from_ours(copies, tmp_path
         [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
     ).stdout
     found = json.loads(out.splitlines()[-1])
-    assert {"agents.app.run", "agents.app.before_turn", "agents.app.route_handler"} <= set(
-        found["otel"]
-    )
-    assert found["ours"] == ["bot.gate", "bot.on_hi", "bot.done"]
-    assert not set(found["our_traces"]) & set(found["otel_traces"])
+    otel = {span_id: (name, trace_id) for name, span_id, trace_id in found["otel"]}
+    assert {"agents.app.run", "agents.app.before_turn", "agents.app.route_handler"} <= {
+        name for name, _ in otel.values()
+    }
+    (trace,) = {trace_id for _, trace_id in otel.values()}
+    assert [(name, otel[parent][0], trace_id) for name, parent, trace_id in found["ours"]] == [
+        ("bot.gate", "agents.app.before_turn", trace),
+        ("bot.on_hi", "agents.app.route_handler", trace),
+        ("bot.done", "agents.app.after_turn", trace),
+    ]
 
 
 PROBE = """
@@ -321,9 +327,8 @@ from {package}.handlers import app
 asyncio.run(run_turn(app, {{"type": "message", "text": "hi"}}))
 otel = exporter.get_finished_spans()
 print(json.dumps({{
-    "otel": [s.name for s in otel],
-    "otel_traces": [format(s.context.trace_id, "032x") for s in otel],
-    "ours": [r["name"] for r in sink.records],
-    "our_traces": [r["trace_id"] for r in sink.records],
+    "otel": [(s.name, format(s.context.span_id, "016x"), format(s.context.trace_id, "032x"))
+             for s in otel],
+    "ours": [(r["name"], r["parent_span_id"], r["trace_id"]) for r in sink.records],
 }}))
 """

@@ -21,6 +21,7 @@ from frmk.utils.tracing.config import settings
 from frmk.utils.tracing.context import current as _current
 from frmk.utils.tracing.context import detach
 from frmk.utils.tracing.ids import new_span_id, new_trace_id, sample
+from frmk.utils.tracing.otel_context import otel_parent
 from frmk.utils.tracing.redact import redact_text, sanitize
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +67,10 @@ class TraceSpan:
 
     def __init__(self, name: str, trace_id: str | None = None, **metadata: Any) -> None:
         parent = _current.get()
+        if parent is None:
+            parent = otel_parent()
+            if parent is not None and not settings.enabled:
+                parent = parent._replace(sampled=False)
         if parent is not None and (trace_id is None or trace_id == parent.trace_id):
             self.trace_id = parent.trace_id
             self.parent_span_id = parent.span_id
