@@ -26,6 +26,7 @@ from travel_sample import SPEC, GoalgenError, goalgen, sample_services
 
 from frmk.testing import BotTestClient, BotTestError, reply_texts
 from frmk.testing.services import ServiceError
+from frmk.utils.tracing.bot_context import conversation_hash
 from goalgen.traces import Trace, build_traces, read_spans
 from goalgen.traces.stats import percentile
 
@@ -113,7 +114,7 @@ def trace_problems(trace: Trace) -> tuple[str | None, list[str]]:
         "no failed spans": not any(s.failed for s in spans),
     }
     problems = [what for what, ok in expected.items() if not ok]
-    return mapper.metadata.get("conversation_id"), problems
+    return mapper.metadata.get("bot.conversation.hash"), problems
 
 
 @dataclass
@@ -125,7 +126,7 @@ class TraceReport:
     bad_lines: int = 0
     duplicates: int = 0
     health_traces: int = 0
-    complete: Counter = field(default_factory=Counter)  # conversation id -> complete traces
+    complete: Counter = field(default_factory=Counter)  # conversation hash -> complete traces
     broken: list[str] = field(default_factory=list)
 
 
@@ -157,7 +158,9 @@ def summarise(results: list[Conversation], report: TraceReport, seconds: float) 
     answered = sum(r.answered for r in results)
     latencies = sorted(ms for r in results for ms in r.latencies_ms)
     wrong_conversation = [
-        r.conversation_id for r in results if report.complete[r.conversation_id] != r.sent
+        r.conversation_id
+        for r in results
+        if report.complete[conversation_hash(r.conversation_id)] != r.sent
     ]
     print(f"conversations      {len(results)} at once")
     print(f"requests           {sent} sent, {answered} answered in {seconds:.1f}s "

@@ -28,9 +28,12 @@ class MappingResult:
 
 def noted(ctx: ConversationContext, result: MappingResult) -> MappingResult:
     """``result``, once the current span (when one is active, e.g. the instrumented
-    ``mapper.get_thread_id``) records which conversation and thread the turn belongs to."""
+    ``mapper.get_thread_id``) records which conversation and thread the turn belongs to: the
+    conversation by its hash (as on bot spans), never by its raw id."""
+    from frmk.utils.tracing.bot_context import conversation_hash
+
     add_trace_metadata(
-        conversation_id=ctx.conversation_id,
+        **{"bot.conversation.hash": conversation_hash(ctx.conversation_id)},
         thread_id=result.thread_id,
         is_new=result.is_new,
         strategy=result.strategy,

@@ -32,7 +32,7 @@ def message_trace() -> list[Span]:
     return [
         span("bot.TravelPlanningBot.on_message_activity", "1", None, service="bot"),
         span("mapper.get_thread_id", "2", "1", service="bot",
-             metadata={"conversation_id": "c-1"}),
+             metadata={"bot.conversation.hash": "c-1"}),
         span("api.POST /api/v1/message", "3", "1"),
         span("langgraph.node.supervisor", "4", "3"),
         span("agent.SupervisorAgent.invoke", "5", "4"),

@@ -5,6 +5,7 @@ import pytest
 
 from frmk.conversation import ConversationContext, DatabaseMapper, HashMapper
 from frmk.utils.tracing import TraceSpan
+from frmk.utils.tracing.bot_context import conversation_hash
 
 
 def hash_mapper(tmp_path):
@@ -25,7 +26,7 @@ async def test_the_current_span_gets_the_conversation_and_thread(tmp_path, make)
     await mapper.close()
 
     assert span.metadata == {
-        "conversation_id": "conv-7|livechat",
+        "bot.conversation.hash": conversation_hash("conv-7|livechat"),
         "thread_id": result.thread_id,
         "is_new": True,
         "strategy": result.strategy,
