@@ -14,6 +14,9 @@ those and :data:`TEAMS_HOOKS` (the 48 ``on_*`` methods ``TeamsActivityHandler`` 
 ``TeamsActivityHandler``. Any other method is a plain helper: ``on_help``, ``on_healthcheck``
 (Python's botbuilder has none), ``on_event`` of a ``Bot`` that is no ``ActivityHandler``,
 ``on_teams_*`` of an ``ActivityHandler`` that is no ``TeamsActivityHandler``.
+The Microsoft 365 Agents SDK keeps botbuilder's shape in ``microsoft_agents.hosting.core``:
+``Agent`` (``on_turn``) and its own ``ActivityHandler`` with the same 22 hooks; they are bots
+here too (handlers registered on an ``AgentApplication`` are ``bot_routes``).
 The names are written out here (codemods never import botbuilder);
 tests/codemods/kinds/test_bot_handlers.py checks them against the installed botbuilder, so a
 release that adds a hook fails the suite until it is listed.
@@ -133,6 +136,15 @@ HOOKS: Mapping[str, frozenset[str]] = MappingProxyType(
         "TeamsActivityHandler": ACTIVITY_HANDLER_HOOKS | TEAMS_HOOKS,
     }
 )
+AGENTS_PACKAGE = "microsoft_agents"
+# The Agents SDK's bot classes (hosting-core 1.9) -> the methods of a subclass that are traced.
+AGENTS_HOOKS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {"Agent": frozenset({"on_turn"}), "ActivityHandler": ACTIVITY_HANDLER_HOOKS}
+)
+SDKS: tuple[tuple[str, Mapping[str, frozenset[str]]], ...] = (
+    (PACKAGE, HOOKS),
+    (AGENTS_PACKAGE, AGENTS_HOOKS),
+)
 
 
 def hooks_of(index: ProjectIndex, qualified: str) -> frozenset[str]:
@@ -147,8 +159,13 @@ def hooks_of(index: ProjectIndex, qualified: str) -> frozenset[str]:
             continue
         seen.add(resolved)
         head, _, last = resolved.rpartition(".")
-        if last in HOOKS and (head == PACKAGE or head.startswith(PACKAGE + ".")):
-            found |= HOOKS[last]
+        sdk = next(
+            (hooks for package, hooks in SDKS
+             if last in hooks and (head == package or head.startswith(package + "."))),
+            None,
+        )  # fmt: skip
+        if sdk is not None:
+            found |= sdk[last]
             continue
         hit = index.split(resolved)
         if hit is not None:
@@ -175,6 +192,6 @@ KIND = Kind(
     order=0,
     plan=trace_bot_handlers,
     span_prefix="bot.",
-    words=("ActivityHandler", PACKAGE),
-    bases=((PACKAGE, frozenset(HOOKS)),),
+    words=("ActivityHandler", PACKAGE, AGENTS_PACKAGE),
+    bases=tuple((package, frozenset(hooks)) for package, hooks in SDKS),
 )

@@ -511,6 +511,8 @@ SDK_CLASSES = [
     pytest.param("botbuilder.core", "Bot", id="Bot"),
     pytest.param("botbuilder.core", "ActivityHandler", id="ActivityHandler"),
     pytest.param("botbuilder.core.teams", "TeamsActivityHandler", id="TeamsActivityHandler"),
+    pytest.param("microsoft_agents.hosting.core", "Agent", id="agents-Agent"),
+    pytest.param("microsoft_agents.hosting.core", "ActivityHandler", id="agents-ActivityHandler"),
 ]
 
 
@@ -536,7 +538,8 @@ def test_every_hook_of_the_installed_sdk_class_is_traced(module: str, name: str)
     traced = {t.span.rpartition(".")[2] for t in result.targets if t.action == "added"}
     assert sorted(hooks - traced) == [], "hooks the kind does not trace"
     assert traced == hooks
-    assert bot_handlers.HOOKS[name] == hooks, "hooks listed that the SDK does not have"
+    listed = dict(bot_handlers.SDKS)[module.partition(".")[0]]
+    assert listed[name] == hooks, "hooks listed that the SDK does not have"
 
 
 def test_every_public_bot_class_of_the_installed_sdk_is_a_base() -> None:
@@ -553,6 +556,19 @@ def test_every_public_bot_class_of_the_installed_sdk_is_a_base() -> None:
             found.add(cls.__name__)
         todo.extend(cls.__subclasses__())
     assert found == set(bot_handlers.HOOKS)
+
+
+def test_every_public_bot_class_of_the_agents_sdk_is_a_base() -> None:
+    """Every public class in the Agents SDK's hosting-core deriving from ``Agent`` (its
+    ``Bot``) has its hooks listed; ``AgentApplication`` routes are ``bot_routes``' job."""
+    core = pytest.importorskip("microsoft_agents.hosting.core")
+    found, todo = set(), [core.Agent]
+    while todo:
+        cls = todo.pop()
+        if cls.__module__.startswith("microsoft_agents.") and not cls.__name__.startswith("_"):
+            found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    assert found - {"AgentApplication"} == set(bot_handlers.AGENTS_HOOKS)
 
 
 # -- project bases --------------------------------------------------------------------------
