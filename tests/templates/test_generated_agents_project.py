@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,24 @@ def test_an_app_id_without_a_password_is_a_one_line_error(project: Path) -> None
     assert result.stderr.strip().splitlines() == [
         "error: MicrosoftAppId is set but MicrosoftAppPassword is not"
     ]
+
+
+def test_instrument_traces_the_route_handlers_and_remove_restores_every_byte(
+    project: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "travel_agents"
+    shutil.copytree(project, copy)
+    before = {p: p.read_bytes() for p in copy.rglob("*.py")}
+    goalgen = [PYTHON, "-m", "goalgen", "instrument"]
+
+    instrumented = run([*goalgen, str(copy)], tmp_path)
+    bot = (copy / "teams_app" / "bot.py").read_text(encoding="utf-8")
+    check = run([*goalgen, "--check", str(copy)], tmp_path)
+    removed = run([*goalgen, "--remove", str(copy)], tmp_path)
+
+    assert instrumented.returncode == 0, instrumented.stderr
+    for handler in ("on_members_added", "on_message", "on_error"):
+        assert f'@trace_span("bot.{handler}"' in bot
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert removed.returncode == 0, removed.stderr
+    assert {p: p.read_bytes() for p in copy.rglob("*.py")} == before
