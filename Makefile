@@ -27,8 +27,10 @@ bench-instrument: install
 lint: install
 	$(BIN)/ruff check .
 
+# SDK=agents: the generated bot on the Microsoft 365 Agents SDK instead of botbuilder
+SDK ?= botbuilder
 demo: install
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python scripts/demo.py --sdk $(SDK)
 
 # Run by hand, not by `make test`: 100 concurrent Emulator conversations, 400 messages, every
 # trace checked complete (about a minute).

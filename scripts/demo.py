@@ -6,10 +6,13 @@ orchestrator and the bot from the generated scripts on free loopback ports (each
 its own JSON-lines file), hold a short conversation the way the Bot Framework Emulator would,
 stop both services, then print the trace trees and span timings. Offline (local LLM). Exits
 non-zero on any failure; the services are always stopped, on errors and Ctrl-C too.
+`--sdk agents` (`make demo SDK=agents`) builds the bot on the Microsoft 365 Agents SDK
+(``ux.teams.sdk``) instead of botbuilder.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import shutil
 import signal
@@ -19,7 +22,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from travel_sample import REPO, SPEC, GoalgenError, goalgen, sample_services
+from travel_sample import REPO, SDKS, GoalgenError, goalgen, sample_services, sample_spec
 
 from frmk.testing import BotTestClient, BotTestError
 from frmk.testing.services import ServiceError
@@ -87,13 +90,14 @@ def show_traces(files: list[Path]) -> None:
     )
 
 
-def run_demo() -> None:
+def run_demo(sdk: str) -> None:
     started = time.monotonic()
-    step(f"goalgen generate {SPEC.relative_to(REPO)} -> {PROJECT.relative_to(REPO)}")
     if DEMO.exists():
         shutil.rmtree(DEMO)
     DEMO.mkdir()
-    show_goalgen("generate", "--spec", str(SPEC), "--out", str(PROJECT), "--force")
+    spec = sample_spec(sdk, DEMO)
+    step(f"goalgen generate {spec.relative_to(REPO)} -> {PROJECT.relative_to(REPO)} (bot on {sdk})")
+    show_goalgen("generate", "--spec", str(spec), "--out", str(PROJECT), "--force")
     step("goalgen instrument (adds tracing to the generated code)")
     show_goalgen("instrument", str(PROJECT))
     step("starting orchestrator and bot on free loopback ports")
@@ -117,10 +121,13 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # unwinds through the `finally` that stops the services
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sdk", choices=SDKS, default=SDKS[0], help="the bot's SDK (ux.teams.sdk)")
+    args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        run_demo()
+        run_demo(args.sdk)
     except (DemoError, GoalgenError, ServiceError, BotTestError) as exc:
         console.print(f"[bold red]demo failed:[/] {escape(str(exc))}")
         return 1

@@ -7,6 +7,7 @@ module is importable by its bare name.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,20 @@ if str(REPO) not in sys.path:
 from frmk.testing.services import ProjectServices  # noqa: E402
 
 SPEC = REPO / "examples" / "travel_planning.json"
+SDKS = ("botbuilder", "agents")  # ux.teams.sdk
+
+
+def sample_spec(sdk: str, folder: Path) -> Path:
+    """The sample spec with its bot on ``sdk``: the example itself for botbuilder, else a copy
+    with ``ux.teams.sdk`` set, written into ``folder``."""
+    if sdk == SDKS[0]:
+        return SPEC
+    doc = json.loads(SPEC.read_text(encoding="utf-8"))
+    doc["ux"]["teams"]["sdk"] = sdk
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"travel_planning.{sdk}.json"
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 class GoalgenError(Exception):

@@ -1,13 +1,15 @@
 """End to end across processes: generate the sample spec, instrument it, run the bot and the
 orchestrator from their scripts on loopback ports, talk to the bot like the Emulator, and find
-one trace that spans both processes.
+one trace that spans both processes. Once with the bot on botbuilder (the sample spec), once
+on the Microsoft 365 Agents SDK (the sample with ``ux.teams.sdk = "agents"``, written to tmp).
 
-Everything is real: the goalgen CLI in subprocesses, botbuilder's CloudAdapter, FastAPI,
-LangGraph, the local LLM, and the span files each process writes.
+Everything is real: the goalgen CLI in subprocesses, botbuilder's or the Agents SDK's
+CloudAdapter, FastAPI, LangGraph, the local LLM, and the span files each process writes.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -23,7 +25,8 @@ from frmk.testing.services import ProjectServices, is_healthy
 from goalgen.traces import Trace, build_traces, read_spans
 
 REPO = Path(__file__).resolve().parents[1]
-SPEC = REPO / "examples" / "travel_planning.json"
+sys.path.insert(0, str(REPO / "scripts"))
+travel_sample = importlib.import_module("travel_sample")
 MESSAGES = [
     "I need a flight from Seattle to Paris on 2026-12-20 for 2 people",
     "Find me a hotel in Paris",
@@ -41,11 +44,12 @@ def goalgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("e2e")
+@pytest.fixture(scope="module", params=travel_sample.SDKS)
+def project(request, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp(f"e2e-{request.param}")
     out = root / "travel"
-    generated = goalgen("generate", "--spec", str(SPEC), "--out", str(out), cwd=root)
+    spec = travel_sample.sample_spec(request.param, root)
+    generated = goalgen("generate", "--spec", str(spec), "--out", str(out), cwd=root)
     assert generated.returncode == 0, generated.stderr
     instrumented = goalgen("instrument", str(out), cwd=root)
     assert instrumented.returncode == 0, instrumented.stderr
@@ -119,6 +123,9 @@ async def test_conversation_is_one_trace_across_bot_and_orchestrator(services):
     assert crossing[0].component == "api"
     (root,) = trace.roots  # one tree: nothing orphaned across the process boundary
     assert root.span.service == "bot" and not root.orphan
+    mapper = next(s for s in trace.spans if s.component == "mapper")
+    assert by_id[mapper.parent_span_id] is root.span  # the bot span holds the mapper and the api
+    assert by_id[crossing[0].parent_span_id].service == "bot"
 
 
 async def test_malformed_activities_get_4xx_and_the_bot_keeps_serving(services):

@@ -1,6 +1,6 @@
-"""Guards for a Bot Framework bot served with botbuilder's aiohttp ``CloudAdapter``.
+"""Guards for a Bot Framework bot served on aiohttp, with botbuilder or the Microsoft 365 Agents SDK.
 
-    from frmk.bot import ActivityRefused, GuardedAuthentication, check_activity_request
+botbuilder (``CloudAdapter`` from botbuilder.integration.aiohttp):
 
     adapter = CloudAdapter(GuardedAuthentication(config, local=not authenticated))
     try:
@@ -9,19 +9,37 @@
     except ActivityRefused as refused:
         ...answer refused.status with refused.reason
 
-``service_url_problem`` says which reply URLs are allowed; replies never follow redirects.
+Agents SDK (``CloudAdapter`` from microsoft_agents.hosting.aiohttp):
+
+    adapter = CloudAdapter(channel_service_client_factory=GuardedClientFactory(connections, local=...))
+    await check_agents_activity_request(request)                # 400 / 413 / 415, 401 local token
+
+``service_url_problem`` says which reply URLs are allowed. Names are loaded on first use, so a
+project on one SDK never imports the other.
 """
 
-from frmk.bot.activity_request import MAX_DEPTH, check_activity_request
-from frmk.bot.authentication import GuardedAuthentication, ReplyConnectorFactory
-from frmk.bot.errors import ActivityRefused
-from frmk.bot.service_url import service_url_problem
+from __future__ import annotations
 
-__all__ = [
-    "MAX_DEPTH",
-    "ActivityRefused",
-    "GuardedAuthentication",
-    "ReplyConnectorFactory",
-    "check_activity_request",
-    "service_url_problem",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "MAX_DEPTH": "frmk.bot.request_body",
+    "ActivityRefused": "frmk.bot.errors",
+    "LOCAL_MODE_TOKEN": "frmk.bot.errors",
+    "service_url_problem": "frmk.bot.service_url",
+    "check_activity_request": "frmk.bot.activity_request",
+    "GuardedAuthentication": "frmk.bot.authentication",
+    "ReplyConnectorFactory": "frmk.bot.authentication",
+    "GuardedClientFactory": "frmk.bot.agents_sdk",
+    "check_agents_activity_request": "frmk.bot.agents_sdk",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'frmk.bot' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -22,13 +22,8 @@ from botframework.connector.auth import (
     ConnectorFactory,
 )
 
-from frmk.bot.errors import ActivityRefused
+from frmk.bot.errors import LOCAL_MODE_TOKEN, ActivityRefused
 from frmk.bot.service_url import service_url_problem
-
-LOCAL_MODE_TOKEN = (
-    "local mode takes no Authorization header: the bot has no MicrosoftAppId and "
-    "MicrosoftAppPassword to check it against"
-)
 
 
 class ReplyConnectorFactory(ConnectorFactory):

@@ -10,3 +10,9 @@ class ActivityRefused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+LOCAL_MODE_TOKEN = (
+    "local mode takes no Authorization header: the bot has no MicrosoftAppId and "
+    "MicrosoftAppPassword to check it against"
+)

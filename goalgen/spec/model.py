@@ -12,6 +12,8 @@ from typing import Any
 AGENT_KINDS = ("supervisor", "llm_agent", "evaluator")
 TOOL_TYPES = ("http", "sql", "vectordb", "function", "internal")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# `ux.teams.sdk`: what teams_app/ is built on (botbuilder, or the Microsoft 365 Agents SDK).
+TEAMS_SDKS = ("botbuilder", "agents")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class GoalSpec:
     agents: list[AgentSpec]  # the workers the supervisor routes to, in spec order
     tools: list[ToolSpec]
     context_fields: list[ContextField]
+    teams_sdk: str = TEAMS_SDKS[0]
     document: dict[str, Any] = field(default_factory=dict)
 
 

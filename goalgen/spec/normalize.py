@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from goalgen.spec.migrate import CURRENT_SCHEMA_VERSION, migrated_context_fields
-from goalgen.spec.model import AgentSpec, ContextField, GoalSpec, Issue, ToolSpec
+from goalgen.spec.model import TEAMS_SDKS, AgentSpec, ContextField, GoalSpec, Issue, ToolSpec
 from goalgen.spec.names import env_placeholders, to_class_name, to_identifier
 
 DEFAULT_MAX_LOOP = {"supervisor": 10, "llm_agent": 3, "evaluator": 2}
@@ -91,9 +91,15 @@ def build_goal_spec(doc: dict[str, Any], warnings: list[Issue]) -> tuple[GoalSpe
         description=doc.get("description", ""), version=doc["version"],
         schema_version=doc.get("schema_version", CURRENT_SCHEMA_VERSION),
         supervisor=supervisor, agents=[a for a in agents if a is not supervisor], tools=tools,
-        context_fields=context_fields, document=doc,
+        context_fields=context_fields, teams_sdk=_teams_sdk(doc), document=doc,
     )
     return spec, errors
+
+
+def _teams_sdk(doc: dict[str, Any]) -> str:
+    """``ux.teams.sdk`` (validated), botbuilder when the spec does not say."""
+    teams = doc.get("ux", {}).get("teams", {})
+    return teams.get("sdk", TEAMS_SDKS[0])
 
 
 def _default_worker(doc: dict[str, Any], supervisor: AgentSpec,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from goalgen.spec.model import AGENT_KINDS, HTTP_METHODS, TOOL_TYPES, Issue
+from goalgen.spec.model import AGENT_KINDS, HTTP_METHODS, TEAMS_SDKS, TOOL_TYPES, Issue
 
 # Keys known at each level (a trailing ".*" stands for any child name). Anything else warns.
 KNOWN_KEYS: dict[str, set[str]] = {
@@ -26,6 +26,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "tools.*.spec": {"url", "method", "timeout", "headers"},  # http tools; others are free-form
     "tasks.*": {"id", "type", "agent", "tools", "description"},
     "ux": {"teams", "webchat", "api"},
+    "ux.teams": {"enabled", "sdk"},
     "state_management": {"checkpointing", "threads", "serialization", "state"},
     "state_management.state": {"schema"},
     "state_management.state.schema": {"context_fields", "descriptions"},
@@ -226,6 +227,12 @@ def _check_sections(checker: Checker, doc: dict[str, Any]) -> None:
             section = checker.typed(ux, channel, "ux", dict)
             if section is not None:
                 checker.typed(section, "enabled", f"ux.{channel}", bool)
+        teams = ux.get("teams")
+        if isinstance(teams, dict):
+            checker.unknown_keys(teams, "ux.teams", "ux.teams")
+            sdk = checker.typed(teams, "sdk", "ux.teams", str)
+            if sdk is not None and sdk not in TEAMS_SDKS:
+                checker.error("ux.teams.sdk", f"expected one of {', '.join(TEAMS_SDKS)}, got {sdk!r}")
     state_mgmt = checker.typed(doc, "state_management", "", dict)
     if state_mgmt is not None:
         checker.unknown_keys(state_mgmt, "state_management", "state_management")

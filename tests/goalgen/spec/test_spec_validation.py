@@ -79,9 +79,13 @@ def test_a_missing_field_names_its_path(sample: dict[str, Any]) -> None:
          "tasks[1].tools: expected a list, got a string"),
         (lambda s: s["state_management"]["state"]["schema"].update(context_fields=["a", 3]),
          "state_management.state.schema.context_fields[1]: expected a string, got a number"),
+        (lambda s: s["ux"]["teams"].update(sdk="teams-ai"),
+         "ux.teams.sdk: expected one of botbuilder, agents, got 'teams-ai'"),
+        (lambda s: s["ux"]["teams"].update(sdk=2),
+         "ux.teams.sdk: expected a string, got a number"),
     ],
     ids=["string max_loop", "bool max_loop", "bad kind", "agents list", "timeout", "method",
-         "header", "task tools", "context field"],
+         "header", "task tools", "context field", "unknown sdk", "sdk not a string"],
 )
 def test_a_mistyped_field_names_its_path_and_what_was_expected(
     sample: dict[str, Any], change: Any, expected: str
@@ -89,6 +93,32 @@ def test_a_mistyped_field_names_its_path_and_what_was_expected(
     change(sample)
 
     assert errors_of(sample) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("teams", "sdk"),
+    [
+        ({"enabled": True}, "botbuilder"),
+        ({"enabled": True, "sdk": "botbuilder"}, "botbuilder"),
+        ({"enabled": True, "sdk": "agents"}, "agents"),
+    ],
+    ids=["default", "botbuilder", "agents"],
+)
+def test_ux_teams_sdk_picks_the_bot_sdk(sample: dict[str, Any], teams: dict, sdk: str) -> None:
+    sample["ux"]["teams"] = teams
+
+    result = load_spec_document(sample)
+
+    assert result.spec.teams_sdk == sdk
+    assert result.warnings == []
+
+
+def test_an_unknown_ux_teams_key_is_a_warning(sample: dict[str, Any]) -> None:
+    sample["ux"]["teams"]["sso"] = True
+
+    warnings = [str(issue) for issue in load_spec_document(sample).warnings]
+
+    assert warnings == ["ux.teams.sso: unknown key (kept in goal_spec.json, not used)"]
 
 
 def test_a_spec_without_a_supervisor_is_an_error(sample: dict[str, Any]) -> None:
