@@ -126,6 +126,21 @@ class Context:
         self.plan.funcs[func.key] = FuncEdit(span, block, metadata)
         self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added", note))
 
+    def add_after_app(
+        self, call: CallInfo, kind: str, target: str | None, present: set[str], edit: CallEdit
+    ) -> None:
+        """Plan a statement after ``target = <app factory>(...)`` (``call``), the way app kinds
+        do: skipped when the app has no name or its statement shares its line, present when
+        the module already calls it for ``target`` (``present``)."""
+        if target is None:
+            self.skip(kind, call.callee, call.line, "app not assigned to a name")
+        elif target in present:
+            self.present(kind, target, call.line)
+        elif call.in_suite or call.in_header:
+            self.skip(kind, target, call.line, "statement shares its line (one-line suite or `;`)")
+        else:
+            self.edit_call(call, kind, target, edit)
+
     def edit_call(self, call: CallInfo, kind: str, name: str, edit: CallEdit) -> None:
         """Plan ``edit`` of ``call`` unless it is opted out."""
         if call.ignored:

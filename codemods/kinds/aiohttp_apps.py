@@ -49,16 +49,8 @@ def flush_aiohttp_apps(ctx: Context) -> None:
     present = _hooked(ctx)
     for call in apps:
         target = assigned.get(id(call.node))
-        if target is None:
-            ctx.skip("api", call.callee, call.line, "app not assigned to a name")
-        elif target in present:
-            ctx.present("api", target, call.line)
-        elif call.in_suite or call.in_header:
-            ctx.skip("api", target, call.line, "statement shares its line (one-line suite or `;`)")
-        else:
-            edit = CallEdit("after", statement=f"{target}.cleanup_ctx.append", value=HOOK)
-            ctx.edit_call(call, "api", target, edit)
-
+        statement = f"{target}.cleanup_ctx.append"
+        ctx.add_after_app(call, "api", target, present, CallEdit("after", statement=statement, value=HOOK))
 
 KIND = Kind(
     name="api",

@@ -414,17 +414,8 @@ def _propagate_app_context(ctx: Context) -> None:
         if ROUTER_FACTORIES.get(call.qualified) != "app":
             continue
         target = assigned.get(id(call.node))
-        if target is None:
-            ctx.skip("api", call.callee, call.line, "app not assigned to a name")
-        elif target in present:
-            ctx.present("api", target, call.line)
-        elif call.in_suite or call.in_header:
-            ctx.skip("api", target, call.line, "statement shares its line (one-line suite or `;`)")
-        else:
-            edit = CallEdit(
-                "after", statement=f"{target}.add_middleware", value="TraceContextMiddleware"
-            )
-            ctx.edit_call(call, "api", target, edit)
+        edit = CallEdit("after", statement=f"{target}.add_middleware", value="TraceContextMiddleware")
+        ctx.add_after_app(call, "api", target, present, edit)
 
 
 KIND = Kind(
