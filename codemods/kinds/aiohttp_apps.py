@@ -49,8 +49,9 @@ def flush_aiohttp_apps(ctx: Context) -> None:
     present = _hooked(ctx)
     for call in apps:
         target = assigned.get(id(call.node))
-        statement = f"{target}.cleanup_ctx.append"
-        ctx.add_after_app(call, "api", target, present, CallEdit("after", statement=statement, value=HOOK))
+        edit = CallEdit("after", statement=f"{target}.cleanup_ctx.append", value=HOOK)
+        ctx.add_after_app(call, "api", target, present, edit)
+
 
 KIND = Kind(
     name="api",
