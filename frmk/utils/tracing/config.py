@@ -4,7 +4,8 @@
 ``TRACING_OUTPUT`` (stderr | stdout | a file path | otlp | none), ``TRACING_SERVICE_NAME``
 (falls back to ``OTEL_SERVICE_NAME``), ``TRACING_RECORD_CONTENT`` (default false: user text in
 metadata such as ``message`` is not written), ``TRACING_FILE_MODE`` (octal permissions of a span
-file the sink creates, default 0600).
+file the sink creates, default 0600). The same settings may come from a file (``config_file``:
+``TRACING_CONFIG`` or ``[tool.goalgen.tracing]`` in pyproject.toml); a set variable wins.
 """
 
 from __future__ import annotations
@@ -15,10 +16,23 @@ import sys
 import warnings
 from typing import Any
 
+from frmk.utils.tracing.config_file import file_settings
 from frmk.utils.tracing.sinks import DEFAULT_FILE_MODE, FileSink, NullSink, Sink, StreamSink
 
+_FileValues = dict[str, tuple[str, str]]
 
-def sink_for(output: str) -> Sink:
+
+def _lookup(name: str, file_values: _FileValues) -> tuple[str | None, str]:
+    """A setting's raw text and a label for warnings: the environment first, then the file."""
+    raw = os.environ.get(name)
+    if raw is not None and raw.strip():
+        return raw, name
+    if name in file_values:
+        return file_values[name]
+    return raw, name
+
+
+def sink_for(output: str, file_values: _FileValues | None = None) -> Sink:
     """The sink ``TRACING_OUTPUT`` names: stderr, stdout, none, otlp, or a file path.
 
     Choosing lives here, not in ``sinks``: the OTLP sink builds on ``sinks.Sink`` and is
@@ -33,11 +47,12 @@ def sink_for(output: str) -> Sink:
         from frmk.utils.tracing.otlp import OtlpSink
 
         return OtlpSink()
-    return FileSink(os.path.expanduser(output.strip()), mode=_env_file_mode())
+    return FileSink(os.path.expanduser(output.strip()), mode=_file_mode(file_values or {}))
 
 
-def _env_file_mode() -> int:
-    raw = os.environ.get("TRACING_FILE_MODE", "").strip()
+def _file_mode(file_values: _FileValues) -> int:
+    raw, label = _lookup("TRACING_FILE_MODE", file_values)
+    raw = (raw or "").strip()
     if not raw:
         return DEFAULT_FILE_MODE
     try:
@@ -45,7 +60,7 @@ def _env_file_mode() -> int:
     except ValueError:
         mode = -1
     if not 0 <= mode <= 0o777:
-        warnings.warn(f"TRACING_FILE_MODE={raw!r} is not an octal file mode such as 0644; "
+        warnings.warn(f"{label}={raw!r} is not an octal file mode such as 0644; "
                       f"using {DEFAULT_FILE_MODE:04o}", stacklevel=4)
         return DEFAULT_FILE_MODE
     return mode
@@ -70,8 +85,8 @@ class Settings:
 settings = Settings()
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+def _bool(name: str, default: bool, file_values: _FileValues) -> bool:
+    raw, label = _lookup(name, file_values)
     if raw is None or not raw.strip():
         return default
     value = raw.strip().lower()
@@ -79,18 +94,18 @@ def _env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    warnings.warn(f"{name}={raw!r} is not a boolean; using {default}", stacklevel=3)
+    warnings.warn(f"{label}={raw!r} is not a boolean; using {default}", stacklevel=3)
     return default
 
 
-def _env_rate() -> float:
-    raw = os.environ.get("TRACE_SAMPLE_RATE")
+def _rate(file_values: _FileValues) -> float:
+    raw, label = _lookup("TRACE_SAMPLE_RATE", file_values)
     if raw is None or not raw.strip():
         return 1.0
     try:
         rate = float(raw)
     except ValueError:
-        warnings.warn(f"TRACE_SAMPLE_RATE={raw!r} is not a number; using 1.0", stacklevel=3)
+        warnings.warn(f"{label}={raw!r} is not a number; using 1.0", stacklevel=3)
         return 1.0
     return _clamp(rate)
 
@@ -101,8 +116,9 @@ def _clamp(rate: float) -> float:
     return min(1.0, max(0.0, rate))
 
 
-def _default_service() -> str:
-    name = os.environ.get("TRACING_SERVICE_NAME") or os.environ.get("OTEL_SERVICE_NAME")
+def _default_service(file_values: _FileValues) -> str:
+    name = (os.environ.get("TRACING_SERVICE_NAME") or os.environ.get("OTEL_SERVICE_NAME")
+            or file_values.get("TRACING_SERVICE_NAME", ("", ""))[0])
     if name:
         return name
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
@@ -118,20 +134,22 @@ def configure(
     service: str | None = None,
     record_content: bool | None = None,
 ) -> Settings:
-    """Re-read the environment, then apply the given overrides. Returns the live settings.
+    """Re-read the environment and settings file, then apply the given overrides.
 
-    The previous sink is flushed and closed. ``output`` may be a sink object (e.g. ``MemorySink``).
+    Returns the live settings. The previous sink is flushed and closed. ``output`` may be a sink
+    object (e.g. ``MemorySink``).
     """
     old = settings.sink
-    settings.enabled = _env_bool("TRACING_ENABLED", True) if enabled is None else enabled
-    settings.sample_rate = _env_rate() if sample_rate is None else _clamp(float(sample_rate))
-    settings.service = service or _default_service()
+    values = file_settings()
+    settings.enabled = _bool("TRACING_ENABLED", True, values) if enabled is None else enabled
+    settings.sample_rate = _rate(values) if sample_rate is None else _clamp(float(sample_rate))
+    settings.service = service or _default_service(values)
     settings.record_content = (
-        _env_bool("TRACING_RECORD_CONTENT", False) if record_content is None else record_content
+        _bool("TRACING_RECORD_CONTENT", False, values) if record_content is None else record_content
     )
     if output is None:
-        output = os.environ.get("TRACING_OUTPUT", "stderr")
-    settings.sink = sink_for(output) if isinstance(output, str) else output
+        output = _lookup("TRACING_OUTPUT", values)[0] or "stderr"
+    settings.sink = sink_for(output, values) if isinstance(output, str) else output
     if old is not settings.sink:
         try:
             old.close()
