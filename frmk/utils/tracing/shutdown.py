@@ -19,6 +19,7 @@ Nothing can be written after SIGKILL or a crash of the interpreter itself.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import sys
 import threading
@@ -47,6 +48,7 @@ def flush_on_signals() -> bool:
         return False
     if threading.current_thread() is not threading.main_thread():
         return False
+    _start_writer()
     for sig in _SIGNALS:
         current = signal.getsignal(sig)
         if not isinstance(current, _Chained):
@@ -57,8 +59,10 @@ def flush_on_signals() -> bool:
 class _Chained:
     """A signal handler that writes the spans out, then does what the handler it replaced did.
 
-    The writing runs on a short-lived thread: a handler interrupts the main thread anywhere,
-    possibly inside the sink's own flush, whose lock is not re-entrant.
+    The writing runs on a thread started beforehand (see :func:`_start_writer`): a handler
+    interrupts the main thread anywhere, possibly inside the sink's own flush, whose lock is not
+    re-entrant, or inside ``Thread.start`` of another handler (whose lock is not either), so the
+    handler only puts a request on a ``queue.SimpleQueue``, which is safe to use from there.
     """
 
     __slots__ = ("previous",)
@@ -82,8 +86,30 @@ class _Chained:
             _in_thread(_flush_then_raise, signum)
 
 
+_requests: queue.SimpleQueue = queue.SimpleQueue()
+_writer: threading.Thread | None = None
+
+
+def _start_writer() -> None:
+    """Start (once per process) the thread that carries out what signal handlers ask."""
+    global _writer
+    if _writer is not None and _writer.is_alive():
+        return
+    _writer = threading.Thread(target=_serve_requests, name="frmk-trace-signal", daemon=True)
+    _writer.start()
+
+
+def _serve_requests() -> None:
+    while True:
+        target, args = _requests.get()
+        try:
+            target(*args)
+        except Exception:  # noqa: BLE001 - a failed flush must not end the writer
+            pass
+
+
 def _in_thread(target: Any, *args: Any) -> None:
-    threading.Thread(target=target, args=args, name="frmk-trace-signal", daemon=True).start()
+    _requests.put((target, args))
 
 
 def _flush_and_reopen() -> None:
