@@ -8,6 +8,7 @@ reference ``today`` is given.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, fields, replace
@@ -27,6 +28,7 @@ KNOWN_CITIES = (
     "Los Angeles", "Mexico City", "New Delhi", "New Orleans", "New York", "Rio de Janeiro",
     "San Diego", "San Francisco", "Sao Paulo", "Tel Aviv", "Washington",
 ]
+_CANONICAL_CITY = {city.lower(): city for city in KNOWN_CITIES}
 
 MONTHS = {
     name: index
@@ -84,6 +86,10 @@ _BUDGET_RE = re.compile(
     r"([$€£]\s?\d[\d,]*(?:\.\d+)?\s*k?|\d[\d,]*(?:\.\d+)?\s*(?:k\s*)?(?:dollars|euros?|pounds|usd|eur|gbp)\b)",
     re.I,
 )
+# A place word ("from", "to", ...) that ends the text just before a city, read from a short
+# window: the longest word plus one character, so the leading \b still sees a word's start.
+_PLACE_WORD_BEFORE_RE = re.compile(r"\b(from|to|into|towards|in|at|visit|visiting|around)$")
+_PLACE_WORD_WINDOW = len("visiting") + 1
 _NOT_PLACES = {"the", "a", "an", "my", "our", "me", "us", "i", "you", "it", "please", "which"}
 
 
@@ -160,8 +166,8 @@ def find_cities(text: str) -> list[tuple[int, str]]:
     """Known cities and capitalised places after from/to/in, as (position, name), in text order."""
     found: dict[int, str] = {}
     for match in _CITY_RE.finditer(text):
-        canonical = next(c for c in KNOWN_CITIES if c.lower() == match.group(1).lower())
-        found[match.start()] = canonical
+        found[match.start()] = _CANONICAL_CITY[match.group(1).lower()]
+    known = list(found)  # in text order, so a place's overlap is one bisect away
     for match in _PLACE_AFTER_RE.finditer(text):
         start = match.start(2)
         words = match.group(2).split()
@@ -169,7 +175,8 @@ def find_cities(text: str) -> list[tuple[int, str]]:
             words.pop()
         if not words or words[0].lower() in _NOT_PLACES or words[0].lower() in MONTHS:
             continue
-        if not any(start <= pos < match.end(2) for pos in found):
+        nearest = bisect.bisect_left(known, start)
+        if nearest == len(known) or known[nearest] >= match.end(2):
             found[start] = " ".join(words)
     return sorted(found.items())
 
@@ -178,10 +185,10 @@ def _places(text: str) -> tuple[str | None, str | None]:
     origin = destination = None
     loose: list[str] = []
     for position, city in find_cities(text):
-        before = text[:position].rstrip().lower()
+        before = _word_before(text, position)
         if before.endswith("from"):
             origin = origin or city
-        elif re.search(r"\b(to|into|towards|in|at|visit|visiting|around)$", before):
+        elif _PLACE_WORD_BEFORE_RE.search(before):
             destination = destination or city
         else:
             loose.append(city)
@@ -195,13 +202,27 @@ def _places(text: str) -> tuple[str | None, str | None]:
     return origin, destination
 
 
+def _word_before(text: str, position: int) -> str:
+    """The lowercased few characters before ``position``, trailing whitespace skipped.
+
+    Each city looks back only over its own whitespace and a short window, so reading every
+    city of a long text stays linear in its length."""
+    end = position
+    while end and text[end - 1].isspace():
+        end -= 1
+    return text[max(0, end - _PLACE_WORD_WINDOW):end].lower()
+
+
 def _dates(text: str, today: dt.date | None) -> tuple[str | None, str | None]:
     found: list[tuple[int, str]] = []
+    taken: set[int] = set()  # positions a date starts at; another within 2 of one is the same
     for pattern in _DATE_RES:
         for match in pattern.finditer(text):
-            if any(abs(match.start() - pos) < 3 for pos, _ in found):
+            start = match.start()
+            if taken.intersection(range(start - 2, start + 3)):
                 continue
-            found.append((match.start(), _format_date(match, pattern is _DATE_RES[2], today)))
+            taken.add(start)
+            found.append((start, _format_date(match, pattern is _DATE_RES[2], today)))
     found.sort()
     departure = return_date = None
     for position, value in found:

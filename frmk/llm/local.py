@@ -94,11 +94,14 @@ class LocalLLM:
         self.ignored = dict(ignored)
 
     async def complete(self, messages: str | Sequence[Mapping[str, Any]], **overrides: Any) -> str:
-        """Answer the conversation ``messages`` in the role the system message gives."""
+        """Answer the conversation ``messages`` in the role the system message gives.
+
+        The reading runs in a worker thread, so a long message never holds up the event loop
+        (a server's other requests, its health check) while it is read."""
         delay = response_delay()
         if delay:
             await asyncio.sleep(delay)
-        return self.respond(normalize_messages(messages), **overrides)
+        return await asyncio.to_thread(self.respond, normalize_messages(messages), **overrides)
 
     def respond(self, messages: list[Message], **overrides: Any) -> str:
         """The synchronous core of :meth:`complete`."""

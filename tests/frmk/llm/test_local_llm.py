@@ -129,3 +129,14 @@ async def test_a_bad_local_llm_delay_is_a_clear_error(monkeypatch, value):
     monkeypatch.setenv("LOCAL_LLM_DELAY", value)
     with pytest.raises(LLMConfigurationError, match="^LOCAL_LLM_DELAY must be a number"):
         await LocalLLM().complete("hi")
+
+
+async def test_a_long_message_is_read_off_the_event_loop(monkeypatch):
+    monkeypatch.setenv("LOCAL_LLM_DELAY", "0")
+    long_text = "A flight from London to Paris on May 3 for 2 people. " * 4000  # ~210 KB
+    answer = asyncio.ensure_future(LocalLLM().complete(convo("flight_agent", long_text)))
+
+    await asyncio.sleep(0)  # the answer's task runs once; reading in this loop would finish it
+
+    assert not answer.done()  # the loop is free while the text is read elsewhere
+    assert "London" in await answer

@@ -1,6 +1,7 @@
 """extract_travel_details reads places, dates, party size, nights and budget from user text."""
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -68,3 +69,25 @@ def test_merged_keeps_earlier_details_and_newer_wins():
     assert merged == TravelDetails(origin="London", destination="Rome", departure_date="4 May",
                                    travelers=2)
     assert merged.describe() == "from London to Rome, on 4 May, 2 travellers"
+
+
+LONG_UNIT = ("I want to fly from London to Paris on May 3 and return May 10 with 2 people, "
+             "budget $2000. Also visit Rome in June and New York on 4 July. ")
+
+
+def extraction_seconds(size: int) -> float:
+    """The fastest of three readings of a ``size``-character text full of places and dates."""
+    text = (LONG_UNIT * (size // len(LONG_UNIT) + 1))[:size]
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        extract_travel_details(text)
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def test_reading_a_long_text_scales_linearly():
+    # Four times the text: about four times the work when linear, sixteen when quadratic.
+    ratio = extraction_seconds(160 * 1024) / extraction_seconds(40 * 1024)
+
+    assert ratio < 6

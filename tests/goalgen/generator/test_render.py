@@ -24,6 +24,7 @@ EXPECTED_SAMPLE_FILES = {
     "pyproject.toml",
     "teams_app/__init__.py", "teams_app/bot.py", "teams_app/server.py",
     "orchestrator/__init__.py", "orchestrator/checkpoints.py", "orchestrator/main.py",
+    "orchestrator/turns.py",
     "workflow/__init__.py", "workflow/graph.py", "workflow/state.py", "workflow/tools.py",
     "workflow/agents/__init__.py", "workflow/agents/supervisor_agent.py",
     "workflow/agents/flight_agent.py", "workflow/agents/hotel_agent.py",
@@ -32,6 +33,7 @@ EXPECTED_SAMPLE_FILES = {
     "scripts/test_e2e.sh",
     "docs/BOT_TESTING.md", "docs/DISTRIBUTED_TRACING.md",
     "tests/conftest.py", "tests/test_workflow.py", "tests/test_orchestrator.py",
+    "tests/test_turns.py",
     "tests/test_bot.py", "tests/test_server.py", "tests/test_tools.py",
 }
 
