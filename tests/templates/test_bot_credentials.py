@@ -10,9 +10,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -64,14 +62,8 @@ class Orchestrator(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def orchestrator() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Orchestrator)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def orchestrator(stand_in) -> int:
+    return stand_in(Orchestrator)
 
 
 def bot_env(orchestrator_url: str, port: int, trace_path: Path) -> dict[str, str]:

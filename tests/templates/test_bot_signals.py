@@ -9,10 +9,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -47,13 +45,8 @@ class Orchestrator(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def orchestrator() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Orchestrator)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def orchestrator(stand_in) -> int:
+    return stand_in(Orchestrator)
 
 
 @pytest.fixture(scope="module")
