@@ -20,8 +20,7 @@ project on one SDK never imports the other.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from frmk.utils.lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "MAX_DEPTH": "frmk.bot.request_body",
@@ -38,8 +37,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'frmk.bot' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

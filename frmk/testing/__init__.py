@@ -7,8 +7,7 @@ runs. Names are loaded on first use so that importing this package does not impo
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from frmk.utils.lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "BotTestClient": "frmk.testing.client",
@@ -25,8 +24,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'frmk.testing' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
