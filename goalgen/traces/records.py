@@ -34,6 +34,7 @@ class Span:
     duration_ms: float
     status: str
     error: dict[str, Any] | None = None
+    kind: str = "internal"  # the OpenTelemetry span kind; files written before it had none
     metadata: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # "file:line" it was read from
 
@@ -49,6 +50,7 @@ class Span:
             "parent_span_id": self.parent_span_id,
             "service": self.service,
             "component": self.component,
+            "kind": self.kind,
             "start_time": self.start_time,
             "end_time": self.end_time,
             "duration_ms": self.duration_ms,
@@ -144,6 +146,7 @@ def parse_span(data: object, source: str = "") -> Span:
         duration_ms=duration_ms,
         status=str(status),
         error=_error(error),
+        kind=str(data.get("kind") or "internal"),
         metadata=metadata if isinstance(metadata, dict) else {},
         source=source,
     )

@@ -12,6 +12,15 @@ from typing import Any
 from frmk.utils.tracing.sinks import Sink
 
 
+_KINDS: dict[str, Any] = {}
+
+
+def _span_kinds() -> dict[str, Any]:
+    from opentelemetry.trace import SpanKind
+
+    return {kind.name.lower(): kind for kind in SpanKind}
+
+
 class OtlpSink(Sink):
     """Converts span records to SDK spans and exports them through a batch processor."""
 
@@ -32,6 +41,7 @@ class OtlpSink(Sink):
         self._processor = BatchSpanProcessor(exporter)
         self._resources: dict[str, Any] = {}
         self._resource_cls = Resource
+        _KINDS.update(_span_kinds())
 
     def write_record(self, record: dict[str, Any]) -> None:
         try:
@@ -42,7 +52,7 @@ class OtlpSink(Sink):
 
     def _to_otel(self, record: dict[str, Any]) -> Any:
         from opentelemetry.sdk.trace import ReadableSpan
-        from opentelemetry.trace import SpanContext, Status, StatusCode, TraceFlags
+        from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, TraceFlags
 
         service = record["service"]
         resource = self._resources.get(service)
@@ -61,10 +71,11 @@ class OtlpSink(Sink):
         if record["status"] == "error":
             err = record.get("error") or {}
             status = Status(StatusCode.ERROR, f"{err.get('type')}: {err.get('message')}")
-        else:
-            status = Status(StatusCode.OK)
+        else:  # OpenTelemetry leaves a span's status UNSET unless it failed
+            status = Status(StatusCode.UNSET)
         return ReadableSpan(
             name=record["name"],
+            kind=_KINDS.get(record.get("kind", "internal"), SpanKind.INTERNAL),
             context=ctx,
             parent=parent,
             resource=resource,

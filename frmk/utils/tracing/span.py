@@ -30,6 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _COMPONENT_ALIASES = {"langgraph": "node"}
 _encoded: dict[str, str] = {}  # JSON-encoded names/services/components, computed once each
 _components: dict[str, str] = {}
+SPAN_KINDS = frozenset({"internal", "server", "client", "producer", "consumer"})
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=repr).encode
 
 
@@ -58,14 +59,19 @@ class TraceSpan:
     ``TraceSpan(name)`` becomes a child of the current span, or starts a trace. Entering it makes
     it the current span; leaving it ends it, records an exception (status ``error``) and lets the
     exception propagate unchanged. Without ``with``, call ``end()`` yourself.
+
+    ``kind`` is the OpenTelemetry span kind: ``internal`` (default), ``server`` (a request this
+    process serves), ``client`` (a request it sends), ``producer`` or ``consumer``.
     """
 
     __slots__ = (
-        "name", "trace_id", "span_id", "parent_span_id", "sampled", "metadata", "component",
+        "name", "kind", "trace_id", "span_id", "parent_span_id", "sampled", "metadata", "component",
         "start_time", "end_time", "duration_ms", "status", "error", "_t0", "_token", "_ended",
     )  # fmt: skip
 
-    def __init__(self, name: str, trace_id: str | None = None, **metadata: Any) -> None:
+    def __init__(
+        self, name: str, trace_id: str | None = None, *, kind: str = "internal", **metadata: Any
+    ) -> None:
         parent = _current.get()
         if parent is None:
             parent = otel_parent()
@@ -79,7 +85,10 @@ class TraceSpan:
             self.trace_id = trace_id or new_trace_id()
             self.parent_span_id = None
             self.sampled = settings.enabled and sample(settings.sample_rate)
+        if kind not in SPAN_KINDS:
+            raise ValueError(f"span kind {kind!r} is not one of {', '.join(sorted(SPAN_KINDS))}")
         self.name = name
+        self.kind = kind
         self.span_id = new_span_id()
         self.metadata = metadata
         component = _component(name)
@@ -134,6 +143,7 @@ class TraceSpan:
             "parent_span_id": self.parent_span_id,
             "service": settings.service,
             "component": self.component,
+            "kind": self.kind,
             "start_time": self.start_time,
             "end_time": self.end_time,
             "duration_ms": self.duration_ms,
@@ -153,6 +163,7 @@ class TraceSpan:
             f'"span_id": "{self.span_id}", '
             f'"parent_span_id": {"null" if parent is None else chr(34) + parent + chr(34)}, '
             f'"service": {_enc(settings.service)}, "component": {_enc(self.component)}, '
+            f'"kind": "{self.kind}", '
             f'"start_time": {self.start_time!r}, "end_time": {self.end_time!r}, '
             f'"duration_ms": {self.duration_ms:.4f}, "status": "{self.status}", '
             + ("" if error is None else f'"error": {_dumps(error)}, ')

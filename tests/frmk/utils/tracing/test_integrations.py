@@ -130,7 +130,7 @@ def test_otlp_sink_keeps_ids_parents_and_status():
     exporter = InMemorySpanExporter()
     tracing.configure(output=OtlpSink(exporter), service="orchestrator")
     try:
-        with TraceSpan("api.POST /api/v1/message", user="u") as root:
+        with TraceSpan("api.POST /api/v1/message", kind="server", user="u") as root:
             try:
                 with TraceSpan("agent.A.invoke"):
                     raise ValueError("nope")
@@ -144,6 +144,10 @@ def test_otlp_sink_keeps_ids_parents_and_status():
     assert format(parent.context.trace_id, "032x") == root.trace_id
     assert format(parent.context.span_id, "016x") == root.span_id
     assert child.parent.span_id == parent.context.span_id
-    assert not child.status.is_ok and parent.status.is_ok
+    from opentelemetry.trace import SpanKind, StatusCode
+
+    assert child.status.status_code is StatusCode.ERROR
+    assert parent.status.status_code is StatusCode.UNSET  # not OK: OpenTelemetry's default
+    assert (parent.kind, child.kind) == (SpanKind.SERVER, SpanKind.INTERNAL)
     assert parent.resource.attributes["service.name"] == "orchestrator"
     assert parent.attributes["user"] == "u"

@@ -20,7 +20,7 @@ def test_record_has_the_documented_fields(spans):
         assert tracing.get_trace_id() == span.trace_id
     (rec,) = spans
     assert set(rec) == {
-        "name", "trace_id", "span_id", "parent_span_id", "service", "component",
+        "name", "trace_id", "span_id", "parent_span_id", "service", "component", "kind",
         "start_time", "end_time", "duration_ms", "status", "metadata",
     }
     assert HEX32.match(rec["trace_id"]) and HEX16.match(rec["span_id"])
@@ -112,3 +112,15 @@ def test_disabled_tracing_makes_spans_noops():
         assert tracing.trace_span("f")(f) is f
     finally:
         tracing.configure(output="none")
+
+
+@pytest.mark.parametrize("kind", ["internal", "server", "client", "producer", "consumer"])
+def test_record_says_its_span_kind(kind, spans):
+    with TraceSpan("api.GET /x", kind=kind):
+        pass
+    assert spans[-1]["kind"] == kind
+
+
+def test_an_unknown_span_kind_is_refused():
+    with pytest.raises(ValueError, match="span kind 'clinet'"):
+        TraceSpan("x", kind="clinet")
