@@ -11,7 +11,6 @@ from typing import Any
 
 from frmk.utils.tracing.sinks import Sink
 
-
 _KINDS: dict[str, Any] = {}
 
 
