@@ -1,7 +1,8 @@
 """`make demo`: generate the travel-planning sample, instrument it, run it, talk to it, and show
 the distributed trace.
 
-Steps: `goalgen generate --force` into .demo/ (replaced each run), `goalgen instrument`, start the
+Steps: `goalgen generate --force` into .demo/ (replaced each run), `goalgen instrument`, start
+loopback stand-ins for the sample's flight and hotel APIs (``travel_apis.py``), the
 orchestrator and the bot from the generated scripts on free loopback ports (each writing spans to
 its own JSON-lines file), hold a short conversation the way the Bot Framework Emulator would,
 stop both services, then print the trace trees and span timings. Offline (local LLM). Exits
@@ -22,10 +23,11 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from travel_apis import TravelApis
 from travel_sample import REPO, SDKS, GoalgenError, goalgen, sample_services, sample_spec
 
 from frmk.testing import BotTestClient, BotTestError
-from frmk.testing.services import ServiceError
+from frmk.testing.services import ProjectServices, ServiceError
 from goalgen.traces import build_traces, compute_stats, read_spans
 from goalgen.traces.render import rich_tree, stats_table
 
@@ -100,8 +102,18 @@ def run_demo(sdk: str) -> None:
     show_goalgen("generate", "--spec", str(spec), "--out", str(PROJECT), "--force")
     step("goalgen instrument (adds tracing to the generated code)")
     show_goalgen("instrument", str(PROJECT))
-    step("starting orchestrator and bot on free loopback ports")
-    services = sample_services(PROJECT, RUN)
+    step("starting the stand-in flight/hotel APIs, the orchestrator and the bot on loopback")
+    with TravelApis() as apis:
+        services = sample_services(PROJECT, RUN, apis.env())
+        talk(services, apis.url)
+    step("traces (bot + orchestrator span files merged)")
+    show_traces(services.trace_files)
+    console.print(f"[bold]demo finished in {time.monotonic() - started:.1f}s[/]")
+
+
+def talk(services: ProjectServices, apis_url: str) -> None:
+    """Start the services, hold the conversation, stop them (on failures too)."""
+    console.print(f"    flight/hotel APIs: {apis_url}  (sample data)")
     try:
         services.start()
         for service in services.services:
@@ -112,9 +124,6 @@ def run_demo(sdk: str) -> None:
         asyncio.run(converse(services.bot.url))
     finally:
         services.stop()
-    step("traces (bot + orchestrator span files merged)")
-    show_traces(services.trace_files)
-    console.print(f"[bold]demo finished in {time.monotonic() - started:.1f}s[/]")
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -49,9 +49,12 @@ def goalgen(*args: str) -> str:
     return output
 
 
-def sample_services(project: Path, run: Path) -> ProjectServices:
+def sample_services(
+    project: Path, run: Path, env: dict[str, str] | None = None
+) -> ProjectServices:
     """The project's orchestrator and bot on free loopback ports, offline (local LLM), with
-    checkpoints, conversation ids, logs and span files under ``run``."""
+    checkpoints, conversation ids, logs and span files under ``run``; ``env`` adds variables
+    (the stand-in APIs' URLs, see ``travel_apis.py``)."""
     return ProjectServices(
         project,
         run,
@@ -59,5 +62,6 @@ def sample_services(project: Path, run: Path) -> ProjectServices:
             "LLM_PROVIDER": "local",
             "CHECKPOINT_DB": str(run / "checkpoints.sqlite"),
             "CONVERSATION_DB_PATH": str(run / "conversations.sqlite"),
+            **(env or {}),
         },
     )
