@@ -19,19 +19,17 @@ from urllib.parse import parse_qs, urlsplit
 __all__ = ["TravelApis"]
 
 _AIRLINES = ("Aurora Air", "Blue Meridian", "Coastline Airways")
+_ROUTE = (("from", "origin"), ("to", "destination"), ("date", "departure_date"))
 _HOTELS = ("Grand Central Hotel", "Riverside Suites", "The Old Town Inn")
 
 
 def flights(query: dict[str, Any]) -> dict[str, Any]:
     """Three sample flights for the request's route and date."""
-    origin = str(query.get("origin") or "your city")
-    destination = str(query.get("destination") or "your destination")
-    date = str(query.get("departure_date") or "your date")
+    route = {key: str(query[field]) for key, field in _ROUTE if query.get(field)}
     offers = [
-        {"airline": airline, "from": origin, "to": destination, "date": date,
-         "departs": f"{8 + 4 * i:02d}:15", "price_usd": 420 + 85 * i}
+        {"airline": airline, **route, "departs": f"{8 + 4 * i:02d}:15", "price_usd": 420 + 85 * i}
         for i, airline in enumerate(_AIRLINES)
-    ]  # fmt: skip
+    ]
     return {"source": "sample data", "flights": offers}
 
 
