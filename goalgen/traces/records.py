@@ -2,7 +2,9 @@
 
 Lines that are not spans — invalid JSON, other log output, objects missing fields, lines too
 long or nested too deep (``goalgen.traces.json_lines``) — are skipped and counted, never fatal:
-a trace file is often shared with a process's other stderr output. Files are read a line at a
+a trace file is often shared with a process's other stderr output. A line holding an OTLP JSON
+export request (the OpenTelemetry Collector's file exporter) gives its spans
+(``goalgen.traces.otlp_json``). Files are read a line at a
 time, so memory grows with the spans kept, not the size of the input.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from goalgen.traces.json_lines import decode_line, iter_lines
+from goalgen.traces.otlp_json import is_otlp, otlp_records
 
 _HEX = frozenset("0123456789abcdef")
 KEPT_BAD_LINES = 100  # skipped lines remembered with their reason; all are counted
@@ -159,16 +162,26 @@ def _read_stream(stream: BinaryIO, label: str, result: ReadResult, seen: set) ->
             continue
         source = f"{label}:{number}"
         try:
-            span = parse_span(decode_line(raw, first=number == 1), source)
+            value = decode_line(raw, first=number == 1)
+            records, problems = otlp_records(value) if is_otlp(value) else ([value], [])
         except ValueError as exc:  # LineError is a ValueError
             result.skip(source, str(exc))
             continue
-        key = (span.trace_id, span.span_id)
-        if key in seen:
-            result.duplicates += 1
-            continue
-        seen.add(key)
-        result.spans.append(span)
+        for problem in problems:
+            result.skip(source, problem)
+        spans = []
+        for record in records:
+            try:
+                spans.append(parse_span(record, source))
+            except ValueError as exc:
+                result.skip(source, str(exc))
+        for span in spans:
+            key = (span.trace_id, span.span_id)
+            if key in seen:
+                result.duplicates += 1
+                continue
+            seen.add(key)
+            result.spans.append(span)
 
 
 def read_spans(paths: Iterable[str], stdin: BinaryIO | None = None) -> ReadResult:
