@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench bench-instrument lint demo loadcheck realworld clean
+.PHONY: install test bench bench-instrument lint demo loadcheck realworld phoenix phoenix-check clean
 
 install: $(STAMP)
 
@@ -39,6 +39,20 @@ loadcheck: install
 
 realworld: install
 	bash scripts/realworld_langgraph.sh
+
+# Arize Phoenix, the local OTLP backend we document, in a venv of its own (many pinned deps).
+# `make phoenix` serves it on loopback (UI http://127.0.0.1:6006); `make phoenix-check` (slow,
+# by hand) sends a demo conversation to a fresh one over OTLP and reads the spans back.
+PHOENIX ?= .phoenix/venv/bin/phoenix
+$(PHOENIX):
+	test -x .phoenix/venv/bin/python || $(PY) -m venv .phoenix/venv
+	.phoenix/venv/bin/python -m pip install -q arize-phoenix
+
+phoenix: install $(PHOENIX)
+	PHOENIX=$(PHOENIX) $(BIN)/python scripts/phoenix_server.py serve
+
+phoenix-check: install $(PHOENIX)
+	PHOENIX=$(PHOENIX) $(BIN)/python scripts/phoenix_check.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -50,7 +50,7 @@ def goalgen(*args: str) -> str:
 
 
 def sample_services(
-    project: Path, run: Path, env: dict[str, str] | None = None
+    project: Path, run: Path, env: dict[str, str] | None = None, tracing_output: str | None = None
 ) -> ProjectServices:
     """The project's orchestrator and bot on free loopback ports, offline (local LLM), with
     checkpoints, conversation ids, logs and span files under ``run``; ``env`` adds variables
@@ -64,4 +64,5 @@ def sample_services(
             "CONVERSATION_DB_PATH": str(run / "conversations.sqlite"),
             **(env or {}),
         },
+        tracing_output=tracing_output,
     )

@@ -143,6 +143,9 @@ class ProjectServices:
     env: Mapping[str, str] = field(default_factory=dict)
     health_timeout: float = 60.0
     host: str = "127.0.0.1"
+    # None: each service writes its spans to <workdir>/traces/<name>.jsonl; else the
+    # TRACING_OUTPUT every service gets (``otlp`` to send them to a receiver)
+    tracing_output: str | None = None
     services: list[Service] = field(default_factory=list)
 
     @property
@@ -197,11 +200,13 @@ class ProjectServices:
         script = self.project / "scripts" / f"start_{name}.sh"
         if not script.is_file():
             raise ServiceError(f"{script} is missing; is {self.project} a generated project?")
-        trace_path = self.workdir / "traces" / f"{name}.jsonl"
-        trace_path.parent.mkdir(parents=True, exist_ok=True)
-        trace_path.write_text("", encoding="utf-8")
+        trace_path: Path | None = None
         env = dict(base)
-        env["TRACING_OUTPUT"] = str(trace_path)
+        if self.tracing_output is None:
+            trace_path = self.workdir / "traces" / f"{name}.jsonl"
+            trace_path.parent.mkdir(parents=True, exist_ok=True)
+            trace_path.write_text("", encoding="utf-8")
+        env["TRACING_OUTPUT"] = str(trace_path or self.tracing_output)
         env["TRACING_SERVICE_NAME"] = name
         service = start_service(
             name,
