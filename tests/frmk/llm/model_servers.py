@@ -108,9 +108,10 @@ class ModelServer:
 
     async def _chat_completions(self, request: web.Request) -> web.StreamResponse:
         body = await self._body(request)
-        if body.get("model") == "rate-limited":
+        model = body.get("model") or request.match_info["name"]  # Azure: the deployment
+        if model == "rate-limited":
             return _rate_limited()
-        model = body["model"] + MODEL_SUFFIX
+        model += MODEL_SUFFIX
         usage = {
             "prompt_tokens": prompt_tokens(body),
             "completion_tokens": REPLY_TOKENS,
