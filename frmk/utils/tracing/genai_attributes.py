@@ -110,8 +110,9 @@ def usage_fields(usage: Any) -> dict[str, Any]:
 
 def first(source: Any, *names: str) -> Any:
     """The first of ``names`` present and not ``None`` in a mapping or as an attribute."""
+    mapping = type(source) is dict or isinstance(source, Mapping)
     for name in names:
-        value = source.get(name) if isinstance(source, Mapping) else getattr(source, name, None)
+        value = source.get(name) if mapping else getattr(source, name, None)
         if value is not None:
             return value
     return None

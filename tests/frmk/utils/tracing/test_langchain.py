@@ -9,6 +9,7 @@ from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 
 from frmk.utils.tracing import TraceSpan, langchain_callbacks
+from frmk.utils.tracing.genai import trace_llm
 from frmk.utils.tracing.genai_attributes import TIME_TO_FIRST_CHUNK
 from tests.frmk.llm.model_servers import MODEL_SUFFIX, REPLY, REPLY_TOKENS
 
@@ -99,3 +100,14 @@ async def test_model_errors_fail_the_span(spans, model_server, style):
     assert span["status"] == "error" and span["error"]["type"] == "OpenAIRateLimitError"
     assert span["metadata"]["error.type"] == "OpenAIRateLimitError"
     assert span["name"] == "chat rate-limited"
+
+
+async def test_trace_llm_around_a_chat_model_method_reads_the_message(spans, model_server):
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", base_url=model_server.openai_url,
+                       max_retries=0)  # fmt: skip
+    reply = await trace_llm(model.ainvoke)(MESSAGES)
+    assert reply.content == REPLY
+    (span,) = spans
+    assert span["name"] == "chat gpt-4o-mini"
+    assert span["metadata"]["gen_ai.usage.input_tokens"] == PROMPT_TOKENS
+    assert span["metadata"]["gen_ai.response.model"] == "gpt-4o-mini" + MODEL_SUFFIX
