@@ -7,6 +7,12 @@ generated agents' system prompts: a ``Known so far: key=value; ...`` line (detai
 earlier) and a ``Tool results:`` block of ``[tool] content`` lines (quoted, or reported as not
 available). No network, no randomness: the same messages always give the same text.
 
+Token counts, reported to a ``trace_llm`` span (``note_llm_response``): the responder has no
+tokenizer, so it counts its own tokens the same way each time: every word (a run of letters,
+digits and underscores) and every other non-space character is one token, over the contents of
+all messages (input) and over the reply (output). Finish reason ``length`` when ``max_tokens``
+cut the reply, else ``stop``.
+
 ``LOCAL_LLM_DELAY`` (seconds, default 0, read on every call) makes each answer wait first, like a
 hosted model's latency: for trying timeouts, cancellation and load by hand or in tests.
 """
@@ -23,6 +29,7 @@ from typing import Any
 from frmk.llm.errors import LLMConfigurationError
 from frmk.llm.extraction import TravelDetails, extract_travel_details
 from frmk.llm.messages import Message, normalize_messages
+from frmk.utils.tracing.genai import note_llm_response
 
 __all__ = ["LocalLLM"]
 
@@ -38,6 +45,7 @@ _DETAIL_FIELDS = ("origin", "destination", "departure_date", "return_date", "tra
                   "nights", "budget")
 _FIELD_ALIASES = {"travellers": "travelers", "departure": "departure_date",
                   "return": "return_date", "from": "origin", "to": "destination"}
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _THANKS_RE = re.compile(r"^\s*(thanks|thank you|thx|cheers|great|perfect|bye|goodbye)\b", re.I)
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b", re.I)
 _DOMAINS = (
@@ -74,8 +82,9 @@ class LocalLLM:
     """Offline responder with ``async complete(messages, **overrides) -> str``.
 
     ``today`` (a date or ISO string) turns relative and year-less dates into ISO dates;
-    ``max_tokens`` caps the reply length in words. Other ``llm_config`` keys are accepted and
-    ignored, so a spec written for a hosted model runs unchanged.
+    ``max_tokens`` caps the reply length in words. ``temperature`` and other ``llm_config``
+    keys are accepted and ignored (``temperature`` is kept, so a trace shows what was asked),
+    so a spec written for a hosted model runs unchanged.
     """
 
     provider = "local"
@@ -85,11 +94,13 @@ class LocalLLM:
         model: str = "local",
         *,
         max_tokens: int | None = None,
+        temperature: float | None = None,
         today: dt.date | str | None = None,
         **ignored: Any,
     ):
         self.model = model
         self.max_tokens = max_tokens
+        self.temperature = temperature
         self.today = dt.date.fromisoformat(today) if isinstance(today, str) else today
         self.ignored = dict(ignored)
 
@@ -101,10 +112,29 @@ class LocalLLM:
         delay = response_delay()
         if delay:
             await asyncio.sleep(delay)
-        return await asyncio.to_thread(self.respond, normalize_messages(messages), **overrides)
+        reply, cut, input_tokens, output_tokens = await asyncio.to_thread(
+            self._answer, normalize_messages(messages), overrides
+        )
+        note_llm_response(
+            model=self.model, input_tokens=input_tokens, output_tokens=output_tokens,
+            finish_reasons=["length" if cut else "stop"],
+        )  # fmt: skip
+        return reply
 
     def respond(self, messages: list[Message], **overrides: Any) -> str:
         """The synchronous core of :meth:`complete`."""
+        return self._answer(messages, overrides)[0]
+
+    def _answer(
+        self, messages: list[Message], overrides: Mapping[str, Any]
+    ) -> tuple[str, bool, int, int]:
+        """The reply, whether ``max_tokens`` cut it, and the input's and reply's token counts."""
+        reply = self._compose(messages)
+        text = _truncate(reply, overrides.get("max_tokens", self.max_tokens))
+        input_tokens = sum(count_tokens(m["content"]) for m in messages)
+        return text, text != reply, input_tokens, count_tokens(text)
+
+    def _compose(self, messages: list[Message]) -> str:
         system = "\n".join(m["content"] for m in messages if m["role"] == "system")
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         last = user_texts[-1] if user_texts else ""
@@ -122,10 +152,15 @@ class LocalLLM:
         else:
             compose = _COMPOSERS.get(domain, _general_reply)
             reply = compose(role, details, last, messages) + _tool_notes(system)
-        return _truncate(reply, overrides.get("max_tokens", self.max_tokens))
+        return reply
 
     def __repr__(self) -> str:
         return f"LocalLLM(model={self.model!r})"
+
+
+def count_tokens(text: str) -> int:
+    """The local responder's token count of ``text``: words and other non-space characters."""
+    return len(_TOKEN_RE.findall(text))
 
 
 def response_delay() -> float:

@@ -21,6 +21,8 @@ from typing import Any
 from frmk.llm.errors import LLMConfigurationError
 from frmk.llm.local import LocalLLM
 from frmk.llm.messages import normalize_messages
+from frmk.utils.tracing.genai import note_llm_response
+from frmk.utils.tracing.genai_attributes import result_fields
 
 __all__ = ["PROVIDERS", "ChatModelLLM", "get_llm"]
 
@@ -33,18 +35,31 @@ class ChatModelLLM:
     """Adapts a LangChain chat model to ``async complete(messages, **overrides) -> str``.
 
     ``chat_model`` stays available for code that wants LangChain features (tools, streaming).
-    Overrides such as ``temperature`` are bound to that one call.
+    Overrides such as ``temperature`` are bound to that one call. ``provider``, ``model``,
+    ``temperature`` and ``max_tokens`` (as configured, ``None`` when unset) name the request in
+    a ``trace_llm`` span; the response's model, usage and finish reason are reported to it.
     """
 
-    def __init__(self, chat_model: Any, provider: str, model: str):
+    def __init__(
+        self,
+        chat_model: Any,
+        provider: str,
+        model: str,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ):
         self.chat_model = chat_model
         self.provider = provider
         self.model = model
+        self.temperature = temperature
+        self.max_tokens = max_tokens
 
     async def complete(self, messages: str | Sequence[Mapping[str, Any]], **overrides: Any) -> str:
         """Send ``messages`` to the chat model and return its text."""
         runnable = self.chat_model.bind(**overrides) if overrides else self.chat_model
         result = await runnable.ainvoke(normalize_messages(messages))
+        note_llm_response(**result_fields(result))
         return _text(getattr(result, "content", result))
 
     def __repr__(self) -> str:
@@ -80,7 +95,8 @@ def _openai(config: dict[str, Any]) -> ChatModelLLM:
     base_url = os.environ.get("OPENAI_BASE_URL")
     if base_url:
         kwargs["base_url"] = base_url
-    return ChatModelLLM(module.ChatOpenAI(model=model, **kwargs), "openai", model)
+    chat = module.ChatOpenAI(model=model, **kwargs)
+    return ChatModelLLM(chat, "openai", model, **_request(kwargs))
 
 
 def _azure(config: dict[str, Any]) -> ChatModelLLM:
@@ -99,7 +115,7 @@ def _azure(config: dict[str, Any]) -> ChatModelLLM:
         api_version=version,
         **_common(config),
     )
-    return ChatModelLLM(chat, "azure", str(deployment))
+    return ChatModelLLM(chat, "azure", str(deployment), **_request(_common(config)))
 
 
 def _ollama(config: dict[str, Any]) -> ChatModelLLM:
@@ -107,10 +123,12 @@ def _ollama(config: dict[str, Any]) -> ChatModelLLM:
     base_url = os.environ.get("OLLAMA_BASE_URL") or "http://localhost:11434"
     module = _import("ollama", "langchain_ollama", "langchain-ollama")
     kwargs = _common(config)
+    request = _request(kwargs)
     if "max_tokens" in kwargs:
         kwargs["num_predict"] = kwargs.pop("max_tokens")
     kwargs.pop("max_retries", None)
-    return ChatModelLLM(module.ChatOllama(model=model, base_url=base_url, **kwargs), "ollama", model)
+    chat = module.ChatOllama(model=model, base_url=base_url, **kwargs)
+    return ChatModelLLM(chat, "ollama", model, **request)
 
 
 _BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -141,6 +159,11 @@ def _import(provider: str, module: str, package: str) -> Any:
 
 def _common(config: Mapping[str, Any]) -> dict[str, Any]:
     return {key: config[key] for key in _PASSED_THROUGH if config.get(key) is not None}
+
+
+def _request(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The configured request parameters a ``ChatModelLLM`` reports."""
+    return {"temperature": kwargs.get("temperature"), "max_tokens": kwargs.get("max_tokens")}
 
 
 def _text(content: Any) -> str:

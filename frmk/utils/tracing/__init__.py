@@ -5,6 +5,10 @@ Stdlib only. Public names::
     TraceSpan, trace_span, start_trace, get_trace_id, add_trace_metadata,
     extract_traceparent, inject_traceparent, flush, flush_on_signals, configure
 
+and, loaded on first use (``genai.py``; ``langchain_callbacks`` imports langchain_core)::
+
+    trace_llm, trace_tool, note_llm_response, langchain_callbacks
+
 One finished span is one JSON object on one line (see ``TraceSpan.to_dict``). Settings come
 from ``TRACING_ENABLED``, ``TRACE_SAMPLE_RATE``, ``TRACING_OUTPUT``, ``TRACING_SERVICE_NAME``
 (or ``OTEL_SERVICE_NAME``), ``TRACING_RECORD_CONTENT`` and ``TRACING_FILE_MODE``; ``configure``
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from frmk.utils.lazy_exports import lazy_getattr
 from frmk.utils.tracing import context as _context
 from frmk.utils.tracing.config import configure, flush, settings, stats
 from frmk.utils.tracing.context import SpanContext
@@ -56,6 +61,15 @@ __all__ = [
     "StreamSink",
     "NullSink",
 ]
+
+# Not in __all__: `import *` must not pull in LangChain.
+_LAZY = {
+    "trace_llm": "frmk.utils.tracing.genai",
+    "trace_tool": "frmk.utils.tracing.genai",
+    "note_llm_response": "frmk.utils.tracing.genai",
+    "langchain_callbacks": "frmk.utils.tracing.langchain",
+}
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 def start_trace(trace_id: str | None = None) -> str:

@@ -5,6 +5,8 @@ import asyncio
 import pytest
 
 from frmk.llm import LLMConfigurationError, LocalLLM, get_llm
+from frmk.llm.local import count_tokens
+from frmk.utils.tracing.genai import trace_llm
 
 
 def convo(role, *user_texts):
@@ -140,3 +142,40 @@ async def test_a_long_message_is_read_off_the_event_loop(monkeypatch):
 
     assert not answer.done()  # the loop is free while the text is read elsewhere
     assert "London" in await answer
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("", 0), ("Hello, world!", 4), ("flight_agent 2 people", 3), ("a-b  c…", 5)],
+    ids=["empty", "punctuation", "underscore_and_digits", "hyphen_space_ellipsis"],
+)  # fmt: skip
+def test_count_tokens_counts_words_and_other_characters(text, count):
+    assert count_tokens(text) == count
+
+
+@pytest.mark.parametrize(
+    ("config", "finish"),
+    [({"temperature": 0.2}, "stop"), ({"max_tokens": 4}, "length")],
+    ids=["spec_config", "cut_by_max_tokens"],
+)  # fmt: skip
+async def test_traced_local_calls_report_counted_tokens(spans, config, finish):
+    llm = get_llm("local", model="gpt-4o-mini", **config)  # the spec's model is not the local one
+    messages = convo("flight_agent", "Flights from Madrid to Lisbon on 4 June for 3 people")
+    reply = await trace_llm(llm.complete)(messages)
+    (span,) = spans
+    assert (span["name"], span["kind"], span["component"]) == ("chat local", "client", "llm")
+    expected = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "goalgen.local",
+        "gen_ai.request.model": "local",
+        "gen_ai.response.model": "local",
+        "gen_ai.usage.input_tokens": sum(count_tokens(m["content"]) for m in messages),
+        "gen_ai.usage.output_tokens": count_tokens(reply),
+        "gen_ai.response.finish_reasons": [finish],
+    }
+    if llm.temperature is not None:
+        expected["gen_ai.request.temperature"] = llm.temperature
+    if llm.max_tokens is not None:
+        expected["gen_ai.request.max_tokens"] = llm.max_tokens
+    assert span["metadata"] == expected
+    assert span["metadata"]["gen_ai.usage.input_tokens"] > 0
