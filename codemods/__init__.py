@@ -13,7 +13,7 @@ Entry points::
 or it has lone-CR line endings) or ``libcst.ParserSyntaxError``; it never does I/O and never
 imports the code. One module per target kind in ``codemods/kinds/`` (``bot_handlers`` and
 ``bot_routes`` together for ``bot``, ``fastapi_routes``, ``agent_methods``, ``langgraph_nodes``,
-``mapper_calls``, ``http_clients``), each describing itself to :mod:`codemods.registry` with
+``mapper_calls``, ``http_clients``, ``llm_calls``), each describing itself to :mod:`codemods.registry` with
 ``KIND = Kind(...)``; adding a kind is adding a module.
 How it stays fast: decisions on an ``ast`` scan (``codemods.scan``), edits by LibCST on just
 the top-level statements that change (``codemods.chunks``, ``codemods.apply``), runtime imports

@@ -120,10 +120,19 @@ def _new_line_indent(
 
 _NO_SPACE = cst.SimpleWhitespace("")
 _SPACE = cst.SimpleWhitespace(" ")
+# Edits made inside the call expression itself (the others act on its statement).
+_EXPRESSION_EDITS = ("kwarg", "callee")
+
+
+def wrap_callee(call: cst.Call, wrapper: str) -> cst.Call:
+    """``X(args)`` -> ``wrapper(X)(args)``: everything of ``X`` and of the call is kept as it is,
+    so ``codemods.remove`` gives ``X`` back byte for byte. The caller marks the statement."""
+    return call.with_changes(func=cst.Call(cst.Name(wrapper), [cst.Arg(call.func)]))
 
 
 class _CallEditor(cst.CSTTransformer):
-    """Apply kwarg edits to the planned calls of one statement; report wraps and inserts."""
+    """Apply kwarg and callee edits to the planned calls of one statement; report wraps and
+    inserts."""
 
     def __init__(self, edits: dict[tuple[str, int], CallEdit], counts: dict[str, int], applier):
         self.edits = edits
@@ -131,7 +140,7 @@ class _CallEditor(cst.CSTTransformer):
         self.applier = applier
         self.hits: dict[int, CallEdit] = {}
         self.triggered: list[CallEdit] = []
-        self.mark_line = False  # an argument was added with the marker on the statement's line
+        self.mark_line = False  # an edit wants the marker on the statement's line
 
     def visit_Call(self, node: cst.Call) -> None:
         text = cst_dotted_name(node.func)
@@ -146,9 +155,12 @@ class _CallEditor(cst.CSTTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         edit = self.hits.get(id(original))
-        if edit is None or edit.action != "kwarg":
+        if edit is None or edit.action not in _EXPRESSION_EDITS:
             return updated
         self.applier.needed.add(edit.value)
+        if edit.action == "callee":
+            self.mark_line = True
+            return wrap_callee(updated, self.applier.local(edit.value))
         value = cst.parse_expression(f"{self.applier.local(edit.value)}()", self.applier.config)
         call, own_line = append_kwarg(updated, edit.keyword, value, self.applier.indent)
         self.mark_line |= not own_line
@@ -306,11 +318,11 @@ class Applier:
                 return node
             return node.with_changes(**{field: suite.with_changes(body=body)})
         edits = self.plan.calls.get(scope[0])
-        if not edits:  # a one-line suite `if x: y()`: only client arguments can change here
+        if not edits:  # a one-line suite `if x: y()`: only call expressions can change here
             return node
         editor = _CallEditor(edits, self.counts.setdefault(scope[0], {}), self)
         new_suite = suite.visit(editor)
-        if not any(e.action == "kwarg" for e in editor.triggered):
+        if not any(e.action in _EXPRESSION_EDITS for e in editor.triggered):
             return node
         if editor.mark_line:
             new_suite = mark_statement(new_suite)

@@ -36,10 +36,12 @@ class FuncEdit:
 class CallEdit:
     """Touch one call site.
 
-    ``kwarg``: append ``keyword=value()`` to the call. ``wrap``: put the call's statement in
+    ``kwarg``: append ``keyword=value()`` to the call. ``callee``: wrap what the call calls,
+    ``X(args)`` -> ``value(X)(args)``. ``wrap``: put the call's statement in
     ``with TraceSpan(span):``. ``after``: insert ``statement(value)`` on the line after it (a
     call of ``statement`` with one argument, ``value``). ``value`` is a runtime name; it is
-    written under the module's local name for it (see :attr:`Plan.aliases`).
+    written under the module's local name for it (see :attr:`Plan.aliases`). ``span`` of a
+    ``kwarg``/``callee`` edit only names the target in reports.
     """
 
     action: str

@@ -3,8 +3,8 @@
 A kind module ends with ``KIND = Kind(...)``: everything about its kind lives there (what it
 matches, the prefilter words and call names, the base classes that make a class one of its
 targets, the facts it keeps per module in the project index, the plan it makes, its span-name
-prefix, the names it inserts, and the client arguments or statements ``--remove`` must
-recognise). The registry finds the modules with ``pkgutil``, so adding a kind is adding one
+prefix, the names it inserts, and the client arguments, statements or callee wrappers
+``--remove`` must recognise). The registry finds the modules with ``pkgutil``, so adding a kind is adding one
 file (plus its tests). Nothing else in ``codemods`` names a kind.
 
 Several modules may describe one kind (``bot``: botbuilder's handler classes in
@@ -60,6 +60,7 @@ class Kind:
     runtime: Mapping[str, str] = field(default_factory=dict)  # names it inserts -> module
     client_args: Mapping[str, str] = field(default_factory=dict)  # keyword -> runtime function
     statements: tuple[tuple[str, str], ...] = ()  # (method, runtime argument) lines it adds
+    wrappers: tuple[str, ...] = ()  # runtime functions it wraps callees in: `w(X)(args)`
 
 
 @cache
@@ -112,7 +113,7 @@ def merge(parts: Sequence[Kind]) -> Kind:
     order). They must agree on ``order`` and on ``span_prefix`` (or give none); only one may keep
     facts (``summarize``), since facts are kept under the kind's name. Matching is the union:
     ``words``, ``call_names``, ``bases``, ``index_names``, ``runtime``, ``client_args`` and
-    ``statements`` of every part."""
+    ``statements``, ``wrappers`` of every part."""
     first = parts[0]
     if len(parts) == 1:
         return first
@@ -139,6 +140,7 @@ def merge(parts: Sequence[Kind]) -> Kind:
         runtime=_union(name, "runtime name", (part.runtime for part in parts)),
         client_args=_union(name, "client argument", (part.client_args for part in parts)),
         statements=tuple(dict.fromkeys(pair for part in parts for pair in part.statements)),
+        wrappers=tuple(dict.fromkeys(w for part in parts for w in part.wrappers)),
     )
 
 
@@ -181,6 +183,12 @@ def client_args() -> Mapping[str, tuple[str, str]]:
     return MappingProxyType(
         {kw: (k.name, fn) for k in kinds() for kw, fn in k.client_args.items()}
     )
+
+
+@cache
+def wrappers() -> Mapping[str, str]:
+    """Runtime function a kind wraps callees in (``trace_llm``) -> its kind."""
+    return MappingProxyType({name: k.name for k in kinds() for name in k.wrappers})
 
 
 @cache

@@ -7,13 +7,16 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
   function body, or a wrapped mapper call);
 - an ``app.add_middleware(TraceContextMiddleware)  # goalgen: instrument`` line is deleted;
 - on any other marked line the client arguments the tool appends
-  (``event_hooks=httpx_event_hooks()`` / ``trace_configs=aiohttp_trace_configs()``, always the
-  last argument) are dropped and the marker is taken off the comment; in a call whose ``)``
-  has a line of its own the argument has a line of its own, marked, and that line goes.
+  (``trace_configs=aiohttp_trace_configs()``, ``callbacks=langchain_callbacks()``, the old
+  ``event_hooks=httpx_event_hooks()``; always the last argument) are dropped, callee wrappers
+  are unwrapped (``trace_llm(self.llm.complete)(messages)`` -> ``self.llm.complete(messages)``)
+  and the marker is taken off the comment once no edit of the tool's is left on the line; in a
+  call whose ``)`` has a line of its own the argument has a line of its own, marked, and that
+  line goes.
 
-Each edit's kind comes from its span-name prefix, the inserted statement or the client argument,
-as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the removal. The
-runtime names may be written under the tool's aliases (``goalgen_trace_span``, see
+Each edit's kind comes from its span-name prefix, the inserted statement, the client argument or
+the wrapper, as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the
+removal. The runtime names may be written under the tool's aliases (``goalgen_trace_span``, see
 ``codemods.runtime_aliases``), known from the file's own imports. Runtime imports (the tool's
 aliased ones too) are removed afterwards when nothing uses them any more. Instrument followed by
 remove gives back the original bytes. Needs no index: it reads only the file.
@@ -34,25 +37,9 @@ from codemods.import_edits import remove_runtime_imports, used_names
 from codemods.import_style import DEFAULT_STYLE, ImportStyle
 from codemods.imports import cst_dotted_name
 from codemods.lines import split_lines
+from codemods.remove_calls import CLIENT_ARGS, WRAPPERS, ArgStripper, edit_kind, is_marked, unmark
 from codemods.runtime_aliases import aliases_in
 from codemods.scan import child_qualname
-
-# Arguments the kinds append to calls: keyword -> runtime function (e.g. event_hooks, http).
-CLIENT_ARGS = {keyword: fn for keyword, (_, fn) in registry.client_args().items()}
-
-
-def _is_marked(ws: cst.TrailingWhitespace) -> bool:
-    return ws.comment is not None and (
-        ws.comment.value == MARKER or ws.comment.value.endswith("  " + MARKER)
-    )
-
-
-def _unmark(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:
-    text = ws.comment.value
-    if text == MARKER:
-        spaces = ws.whitespace.value
-        return ws.with_changes(whitespace=cst.SimpleWhitespace(spaces[:-2]), comment=None)
-    return ws.with_changes(comment=cst.Comment(text[: -len(MARKER) - 2]))
 
 
 def _runtime_name(text: str, aliases: Mapping[str, str]) -> str:
@@ -76,72 +63,6 @@ def _span_of(
     return span, callee if callee in aliases else name
 
 
-class _ArgStripper(cst.CSTTransformer):
-    """Drop the tool's client argument (always the last one) from the calls of one statement.
-
-    An argument on a line of its own (the call's ``)`` has its own line) is the tool's when
-    that line carries the marker; any other is the tool's when the statement's line does
-    (``line_marked``). ``on_own_line(local)`` is called for each marked argument line, in
-    source order (its argument is dropped only with ``strip``); ``local`` is the name the
-    argument calls (the runtime function, or the tool's alias of it in ``aliases``).
-    """
-
-    def __init__(self, line_marked: bool, strip: bool, on_own_line, aliases) -> None:
-        self.line_marked = line_marked
-        self.strip = strip
-        self.on_own_line = on_own_line
-        self.aliases = aliases
-        self.removed: list[str] = []  # local names called by arguments taken off under the
-        # statement's marker
-        self.own_lines = 0  # arguments taken off their own marked line
-
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
-        args = list(updated.args)
-        if not args or args[-1].keyword is None:
-            return updated
-        last = args[-1]
-        value_name = CLIENT_ARGS.get(last.keyword.value)
-        if not (value_name and isinstance(last.value, cst.Call) and not last.value.args):
-            return updated
-        local = cst_dotted_name(last.value.func) or ""
-        if self.aliases.get(local, local) != value_name:
-            return updated
-        trailing = isinstance(last.comma, cst.Comma)
-        end = last.comma.whitespace_after if trailing else last.whitespace_after_arg
-        if isinstance(end, cst.ParenthesizedWhitespace) and _is_marked(end.first_line):
-            self.on_own_line(local)  # on a line of its own, marked there
-            if not self.strip:
-                return updated
-            self.own_lines += 1
-            return updated.with_changes(args=_without_own_line_arg(args, end))
-        if not (self.line_marked and self.strip):
-            return updated
-        self.removed.append(local)
-        if len(args) == 1:
-            return updated.with_changes(args=[])
-        args[-2] = args[-2].with_changes(comma=last.comma)
-        return updated.with_changes(args=args[:-1])
-
-
-def _without_own_line_arg(args: list[cst.Arg], end: cst.ParenthesizedWhitespace) -> list[cst.Arg]:
-    """Undo ``codemods.apply.append_kwarg`` for an argument it put on a line of its own."""
-    last, prev = args[-1], args[-2] if len(args) > 1 else None
-    if prev is None:
-        return []
-    between = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else None
-    if not isinstance(between, cst.ParenthesizedWhitespace):  # reformatted: drop it plainly
-        args[-2] = prev.with_changes(
-            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
-        )
-        return args[:-1]
-    closing = between.with_changes(indent=end.indent, last_line=end.last_line)
-    if isinstance(last.comma, cst.Comma):
-        args[-2] = prev.with_changes(comma=prev.comma.with_changes(whitespace_after=closing))
-    else:
-        args[-2] = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=closing)
-    return args[:-1]
-
-
 # A line holding only a client argument and the marker: some call's `)` has a line of its own.
 _OWN_LINE_ARG = re.compile(
     rf"^[ \t]*(?:{'|'.join(CLIENT_ARGS)})[ \t]*=.*{re.escape(MARKER)}[ \t]*\r?$", re.MULTILINE
@@ -159,7 +80,8 @@ class Remover:
         self.kinds = frozenset(registry.names() if kinds is None else kinds)
         # Unknown span prefixes (a marked span named by hand) go only when nothing is deselected.
         self.all_kinds = self.kinds >= set(registry.names())
-        self.client_kinds = {kind for kind, _ in registry.client_args().values()}
+        self.edit_kinds = {kind for kind, _ in registry.client_args().values()}
+        self.edit_kinds.update(WRAPPERS.values())
         self.targets: list[Target] = []
         self.lines: list[int] = []  # per target: index of its marker among the file's markers
         self.marker = -1  # index of the last marked line met
@@ -167,10 +89,10 @@ class Remover:
         self.scope: list[tuple[str, str]] = [("module", "")]  # (kind, qualname), innermost last
         self.own_lines = False  # see run()
 
-    def _client_kind(self, local: str) -> tuple[str, str]:
-        """(kind, runtime function) of a client argument calling ``local``."""
+    def _edit_kind(self, local: str) -> tuple[str, str]:
+        """(kind, runtime function) of a call edit calling ``local``."""
         value_name = self.aliases.get(local, local)
-        return next(k for k, fn in registry.client_args().values() if fn == value_name), value_name
+        return edit_kind(value_name), value_name
 
     def _selected(self, kind: str | None) -> bool:
         return kind in self.kinds if kind is not None else self.all_kinds
@@ -212,7 +134,7 @@ class Remover:
             kept = []
             for dec in stmt.decorators:
                 found = _span_of(dec.decorator, "trace_span", self.aliases)
-                if found is not None and _is_marked(dec.trailing_whitespace):
+                if found is not None and is_marked(dec.trailing_whitespace):
                     span, local = found
                     self._met_marker()
                     kind = registry.span_kind(span)
@@ -236,7 +158,7 @@ class Remover:
                 self.scope.pop()
         if isinstance(stmt, cst.With) and isinstance(stmt.body, cst.IndentedBlock):
             found = _span_of(stmt.items[0].item, "TraceSpan", self.aliases)
-            if found is not None and _is_marked(stmt.body.header):
+            if found is not None and is_marked(stmt.body.header):
                 span, local = found
                 self._met_marker()
                 kind = registry.span_kind(span)
@@ -256,7 +178,7 @@ class Remover:
                     out.extend(self._stmt(child))
                 return out
         if isinstance(stmt, cst.SimpleStatementLine):
-            marked = _is_marked(stmt.trailing_whitespace)
+            marked = is_marked(stmt.trailing_whitespace)
             if not marked and not self.own_lines:
                 return [stmt]
             inserted = self._inserted(stmt) if marked else None
@@ -285,14 +207,15 @@ class Remover:
         return (kind, method, argument) if kind else None
 
     def _strip(self, node: cst.CSTNode) -> cst.CSTNode:
-        """Drop the tool's client arguments from a marked line and unmark it, and those on
-        marked lines of their own inside it (looked for only when ``run`` was told so).
+        """Undo the tool's call edits on a marked line (client arguments, callee wrappers) and
+        unmark it once none is left, and drop client arguments on marked lines of their own
+        inside it (looked for only when ``run`` was told so).
 
         ``node`` is a simple statement line or one clause of a compound statement (its header
         line, plus its body when that is a one-line suite sharing the line).
         """
         line = _line_of(node)
-        marked = line is not None and _is_marked(line[0])
+        marked = line is not None and is_marked(line[0])
         if line is None or not (marked or self.own_lines):
             return node
         fields = _HEADER_FIELDS.get(type(node), ())
@@ -300,8 +223,8 @@ class Remover:
             getattr(node, "body", None), cst.SimpleStatementSuite
         ):
             fields = (*fields, "body")
-        strip = bool(self.client_kinds & self.kinds)
-        stripper = _ArgStripper(marked, strip, self._own_line, self.aliases)
+        strip = bool(self.edit_kinds & self.kinds)
+        stripper = ArgStripper(marked, strip, self._own_line, self.aliases, self._selected)
         changes = {}
         if self.own_lines or strip:
             for name in fields:
@@ -314,20 +237,20 @@ class Remover:
         if marked:  # the statement's marker ends its last line: after those of the arguments
             self._met_marker()
         for local in stripper.removed:
-            kind, value_name = self._client_kind(local)
+            kind, value_name = self._edit_kind(local)
             self._found(kind, value_name, "")
             self.names.add(local)
         if not stripper.removed and not stripper.own_lines:
             return node
         node = node.with_changes(**changes)
-        if not stripper.removed:
+        if not stripper.removed or stripper.kept:  # the line keeps an edit of the tool's
             return node
         ws, rebuild = _line_of(node)
-        return rebuild(_unmark(ws))
+        return rebuild(unmark(ws))
 
     def _own_line(self, local: str) -> None:
         self._met_marker()
-        kind, value_name = self._client_kind(local)
+        kind, value_name = self._edit_kind(local)
         if kind in self.kinds:
             self._found(kind, value_name, "")
             self.names.add(local)

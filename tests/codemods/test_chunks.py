@@ -74,5 +74,5 @@ def test_keys_and_ordinals_stay_right_when_only_a_later_chunk_changes() -> None:
     decorated = lines.index('    @trace_span("langgraph.node.n")  # goalgen: instrument')
     assert lines[decorated - 1] == "def build():" and traced.code.count("@trace_span") == 1
     assert lines.index("def build():") < decorated - 4  # the first build() is untouched
-    assert "second = httpx.Client(event_hooks=httpx_event_hooks())  # goalgen: instrument" in lines
+    assert "second = trace_client(httpx.Client)()  # goalgen: instrument" in lines
     assert remove(traced.code).code == code

@@ -269,7 +269,7 @@ NOT_IGNORED = [
 @pytest.mark.parametrize("code", NOT_IGNORED)
 def test_comments_that_do_not_opt_out(code: str) -> None:
     result = run(code)
-    assert "event_hooks=httpx_event_hooks()" in result.code
+    assert "trace_client(httpx.Client)()" in result.code
     assert skipped(result) == []
 
 

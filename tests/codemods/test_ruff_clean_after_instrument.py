@@ -6,8 +6,8 @@ settings, the project's packages known as first-party) reads the instrumented fi
 the runtime import joining a third-party section, opening a new one between the standard library
 and the project's own imports, merging with other ``frmk`` imports, above a local (relative)
 section, under a ``__future__`` import, in modules without imports (with and without a
-docstring), CRLF; and client calls written one argument per line getting their hooks on a line
-of their own.
+docstring), CRLF; and client calls written one argument per line getting their trace configs on a
+line of their own.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Order:
 
 import logging
 
-import httpx
+import aiohttp
 from botbuilder.core import ActivityHandler, TurnContext
 
 from shop.models import Order
@@ -51,9 +51,9 @@ logger = logging.getLogger(__name__)
 
 class ShopBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext):
-        async with httpx.AsyncClient(
+        async with aiohttp.ClientSession(
             base_url="http://localhost:8000/a/rather/long/base/url/for/the/orders/service",
-            timeout=10,
+            raise_for_status=True,
         ) as client:
             await client.get("/orders")
         logger.info("%s", Order)
@@ -209,9 +209,9 @@ def test_instrumented_project_passes_ruff_and_remove_restores_the_bytes(project:
     [
         pytest.param(
             "shop/bot.py",
-            "import logging\n\nimport httpx\nfrom botbuilder.core import ActivityHandler, "
+            "import logging\n\nimport aiohttp\nfrom botbuilder.core import ActivityHandler, "
             "TurnContext\nfrom frmk.utils.tracing import trace_span\n"
-            "from frmk.utils.tracing.http import httpx_event_hooks\n\nfrom shop.models import",
+            "from frmk.utils.tracing.http import aiohttp_trace_configs\n\nfrom shop.models import",
             id="third-party-section",
         ),
         pytest.param(
@@ -251,8 +251,8 @@ def test_instrumented_project_passes_ruff_and_remove_restores_the_bytes(project:
         ),
         pytest.param(
             "shop/bot.py",
-            "            timeout=10,\n"
-            "            event_hooks=httpx_event_hooks(),  # goalgen: instrument\n"
+            "            raise_for_status=True,\n"
+            "            trace_configs=aiohttp_trace_configs(),  # goalgen: instrument\n"
             "        ) as client:\n",
             id="client-argument-on-its-own-line",
         ),

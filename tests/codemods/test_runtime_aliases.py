@@ -221,8 +221,8 @@ REWRITES = [
         import httpx
 
 
-        def httpx_event_hooks():
-            return {"request": []}
+        def trace_client(cls):
+            return cls
 
 
         def client():
@@ -230,44 +230,42 @@ REWRITES = [
         """,
         """
         import httpx
-        from frmk.utils.tracing.http import (
-            httpx_event_hooks as goalgen_httpx_event_hooks,
-        )
+        from frmk.utils.tracing.http import trace_client as goalgen_trace_client
 
 
-        def httpx_event_hooks():
-            return {"request": []}
+        def trace_client(cls):
+            return cls
 
 
         def client():
-            return httpx.Client(timeout=1, event_hooks=goalgen_httpx_event_hooks())  # goalgen: instrument
+            return goalgen_trace_client(httpx.Client)(timeout=1)  # goalgen: instrument
         """,
-        id="http-hooks-function",
+        id="http-wrapper-function",
     ),
     pytest.param(
         """
-        import httpx
-        from mylib.hooks import httpx_event_hooks
+        import aiohttp
+        from mylib.configs import aiohttp_trace_configs
 
-        client = httpx.AsyncClient(
-            timeout=1,
+        session = aiohttp.ClientSession(
+            raise_for_status=True,
         )
-        other = httpx.Client(event_hooks=httpx_event_hooks())
+        other = aiohttp.ClientSession(trace_configs=aiohttp_trace_configs())
         """,
         """
-        import httpx
+        import aiohttp
         from frmk.utils.tracing.http import (
-            httpx_event_hooks as goalgen_httpx_event_hooks,
+            aiohttp_trace_configs as goalgen_aiohttp_trace_configs,
         )
-        from mylib.hooks import httpx_event_hooks
+        from mylib.configs import aiohttp_trace_configs
 
-        client = httpx.AsyncClient(
-            timeout=1,
-            event_hooks=goalgen_httpx_event_hooks(),  # goalgen: instrument
+        session = aiohttp.ClientSession(
+            raise_for_status=True,
+            trace_configs=goalgen_aiohttp_trace_configs(),  # goalgen: instrument
         )
-        other = httpx.Client(event_hooks=httpx_event_hooks())
+        other = aiohttp.ClientSession(trace_configs=aiohttp_trace_configs())
         """,
-        id="http-hooks-imported-one-argument-per-line",
+        id="http-configs-imported-one-argument-per-line",
     ),
     pytest.param(
         """
@@ -543,11 +541,11 @@ PROJECT = {
         import httpx
         from fastapi import FastAPI
         from mylib.asgi import TraceContextMiddleware
-        from mylib.hooks import httpx_event_hooks
+        from mylib.hooks import httpx_event_hooks, trace_client
 
         app = FastAPI()
         app.add_middleware(TraceContextMiddleware)
-        hooks = httpx_event_hooks
+        hooks = (httpx_event_hooks, trace_client)
 
 
         @app.get("/")

@@ -94,7 +94,7 @@ builder.add_node("check", check)
 }
 
 RUNTIME = "from frmk.utils.tracing import trace_span\n"
-HOOKS = "from frmk.utils.tracing.http import httpx_event_hooks\n"
+CLIENT = "from frmk.utils.tracing.http import trace_client\n"
 
 # (config files, tool, file, text it must hold after instrumenting)
 CASES = [
@@ -109,7 +109,7 @@ CASES = [
         {"pyproject.toml": '[tool.ruff.lint.isort]\nknown-first-party = ["corp_lib"]\n'},
         "ruff",
         "shop/bot.py",
-        "from botbuilder.core import ActivityHandler\n" + RUNTIME + HOOKS + "\nfrom corp_lib",
+        "from botbuilder.core import ActivityHandler\n" + RUNTIME + CLIENT + "\nfrom corp_lib",
         id="ruff-known-first-party-outside-the-index",
     ),
     pytest.param(
@@ -123,7 +123,7 @@ CASES = [
         {"pyproject.toml": "[tool.ruff.lint.isort]\nforce-sort-within-sections = true\n"},
         "ruff",
         "shop/bot.py",
-        "from corp_lib.auth import check\n" + RUNTIME + HOOKS + "import httpx\nimport yaml\n",
+        "from corp_lib.auth import check\n" + RUNTIME + CLIENT + "import httpx\nimport yaml\n",
         id="ruff-force-sort-within-sections",
     ),
     pytest.param(
@@ -154,7 +154,7 @@ CASES = [
         },
         "ruff",
         "shop/bot.py",
-        "from corp_lib.auth import check\n" + RUNTIME + HOOKS + "import httpx\n",
+        "from corp_lib.auth import check\n" + RUNTIME + CLIENT + "import httpx\n",
         id="ruff-toml-wins-over-pyproject",
     ),
     pytest.param(
@@ -175,7 +175,7 @@ CASES = [
         {"pyproject.toml": '[tool.isort]\nknown_first_party = ["corp_lib"]\n'},
         "isort",
         "shop/bot.py",
-        "from botbuilder.core import ActivityHandler\n" + RUNTIME + HOOKS + "\nfrom corp_lib",
+        "from botbuilder.core import ActivityHandler\n" + RUNTIME + CLIENT + "\nfrom corp_lib",
         id="isort-known-first-party",
     ),
     pytest.param(
@@ -189,7 +189,7 @@ CASES = [
         {"pyproject.toml": "[tool.isort]\nforce_sort_within_sections = true\n"},
         "isort",
         "shop/bot.py",
-        "from corp_lib.auth import check\n" + RUNTIME + HOOKS + "import httpx\n",
+        "from corp_lib.auth import check\n" + RUNTIME + CLIENT + "import httpx\n",
         id="isort-force-sort-within-sections",
     ),
     pytest.param(

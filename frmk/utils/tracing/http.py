@@ -3,8 +3,10 @@
 ``goalgen instrument`` adds these to client constructors, visibly, instead of patching the
 libraries at import time::
 
-    httpx.AsyncClient(event_hooks=httpx_event_hooks())
+    trace_client(httpx.AsyncClient)(timeout=10)
     aiohttp.ClientSession(trace_configs=aiohttp_trace_configs())
+
+``httpx_event_hooks()`` stays for code instrumented by older versions.
 """
 
 from __future__ import annotations
@@ -39,6 +41,18 @@ def httpx_event_hooks(**extra: list[Any]) -> dict[str, list[Any]]:
     for name, funcs in extra.items():
         hooks.setdefault(name, []).extend(funcs)
     return hooks
+
+
+def trace_client(cls: Any) -> Any:
+    """A factory building ``cls`` (an httpx client class) with the hooks that send
+    ``traceparent`` added to the caller's ``event_hooks`` (placeholder; replaced by the
+    genai/httprt work)."""
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        hooks = {name: list(funcs) for name, funcs in (kwargs.pop("event_hooks", None) or {}).items()}
+        return cls(*args, event_hooks=httpx_event_hooks(**hooks), **kwargs)
+
+    return build
 
 
 async def _on_request_start(session: Any, ctx: Any, params: Any) -> None:

@@ -1,4 +1,5 @@
-"""HTTP client codemod: hooks appended to httpx/aiohttp clients; a real server sees traceparent."""
+"""HTTP client codemod: httpx clients built through trace_client, aiohttp sessions given trace
+configs; a real server sees traceparent."""
 
 from __future__ import annotations
 
@@ -23,16 +24,16 @@ REWRITES = [
         """,
         """
         import httpx
-        from frmk.utils.tracing.http import httpx_event_hooks
+        from frmk.utils.tracing.http import trace_client
 
 
         async def call(url):
-            async with httpx.AsyncClient(timeout=10, event_hooks=httpx_event_hooks()) as client:  # keep me  # goalgen: instrument
+            async with trace_client(httpx.AsyncClient)(timeout=10) as client:  # keep me  # goalgen: instrument
                 return await client.get(url)
 
 
         def sync_client():
-            return httpx.Client(event_hooks=httpx_event_hooks())  # goalgen: instrument
+            return trace_client(httpx.Client)()  # goalgen: instrument
         """,
         id="httpx",
     ),
@@ -71,25 +72,25 @@ REWRITES = [
         """,
         """
         import httpx
-        from frmk.utils.tracing.http import httpx_event_hooks
+        from frmk.utils.tracing.http import trace_client
 
 
         async def call(url, timeout):
-            async with httpx.AsyncClient(
+            async with trace_client(httpx.AsyncClient)(
                 base_url=url,
-                timeout=timeout,  # seconds
-                event_hooks=httpx_event_hooks()  # goalgen: instrument
-            ) as client:  # keep me
+                timeout=timeout  # seconds
+            ) as client:  # keep me  # goalgen: instrument
                 return await client.get("/")
         """,
-        id="httpx-one-per-line-no-trailing-comma-with-comment",
+        id="httpx-one-per-line-with-comment",
     ),
     pytest.param(
         """
+        import aiohttp
         import httpx
 
         clients = [
-            httpx.Client(
+            aiohttp.ClientSession(
                 base_url="a",
 
             ),
@@ -97,16 +98,17 @@ REWRITES = [
         ]
         """,
         """
+        import aiohttp
         import httpx
-        from frmk.utils.tracing.http import httpx_event_hooks
+        from frmk.utils.tracing.http import aiohttp_trace_configs, trace_client
 
         clients = [
-            httpx.Client(
+            aiohttp.ClientSession(
                 base_url="a",
 
-                event_hooks=httpx_event_hooks(),  # goalgen: instrument
+                trace_configs=aiohttp_trace_configs(),  # goalgen: instrument
             ),
-            httpx.Client(base_url="b", event_hooks=httpx_event_hooks()),
+            trace_client(httpx.Client)(base_url="b"),
         ]  # goalgen: instrument
         """,
         id="own-line-and-statement-line-in-one-statement",
@@ -138,34 +140,99 @@ def test_rewrites(before: str, after: str) -> None:
 def test_skips_and_present() -> None:
     result = check_noop(
         """
+        import aiohttp
         import httpx
         from frmk.utils.tracing.http import httpx_event_hooks as hooks
+        from frmk.utils.tracing.http import trace_client
 
         a = httpx.AsyncClient(event_hooks=hooks())
-        b = httpx.AsyncClient(event_hooks={"request": []})
-        c = httpx.Client(**options)
+        b = trace_client(httpx.Client)(timeout=1)
+        c = aiohttp.ClientSession(trace_configs=[])
+        d = aiohttp.ClientSession(**options)
         """,
         kinds=HTTP,
     )
-    assert [(t.action, t.reason) for t in result.targets] == [
-        ("present", ""),
-        ("skipped", "already passes event_hooks"),
-        ("skipped", "passes **kwargs"),
+    assert [(t.name, t.action, t.reason) for t in result.targets] == [
+        ("httpx.AsyncClient", "present", ""),
+        ("httpx.Client", "present", ""),
+        ("aiohttp.ClientSession", "skipped", "already passes trace_configs"),
+        ("aiohttp.ClientSession", "skipped", "passes **kwargs"),
     ]
 
 
-def test_hand_written_hooks_survive_remove() -> None:
+def test_httpx_arguments_go_to_trace_client_as_they_are() -> None:
+    check(
+        """
+        import httpx
+
+        a = httpx.AsyncClient(event_hooks={"request": []})
+        b = httpx.Client(**options)
+        """,
+        """
+        import httpx
+        from frmk.utils.tracing.http import trace_client
+
+        a = trace_client(httpx.AsyncClient)(event_hooks={"request": []})  # goalgen: instrument
+        b = trace_client(httpx.Client)(**options)  # goalgen: instrument
+        """,
+        kinds=HTTP,
+    )
+
+
+OLD_STYLE = """
+import httpx
+from frmk.utils.tracing.http import httpx_event_hooks
+
+
+async def call(url):
+    async with httpx.AsyncClient(timeout=10, event_hooks=httpx_event_hooks()) as client:  # goalgen: instrument
+        return await client.get(url)
+
+
+client = httpx.Client(
+    timeout=1,
+    event_hooks=httpx_event_hooks(),  # goalgen: instrument
+)
+"""
+
+
+def test_code_instrumented_with_event_hooks_is_present_and_removable() -> None:
+    code = dedent(OLD_STYLE)
+    again = run(code, kinds=HTTP)
+    assert again.code == code
+    assert [t.action for t in again.targets] == ["present", "present"]
+    back = remove(code)
+    assert [(t.kind, t.name) for t in back.targets] == [("http", "httpx_event_hooks")] * 2
+    assert back.code == dedent(
+        """
+        import httpx
+
+
+        async def call(url):
+            async with httpx.AsyncClient(timeout=10) as client:
+                return await client.get(url)
+
+
+        client = httpx.Client(
+            timeout=1,
+        )
+        """
+    )
+
+
+def test_hand_written_tracing_survives_remove() -> None:
     code = dedent(
         """
         import httpx
-        from frmk.utils.tracing.http import httpx_event_hooks
+        from frmk.utils.tracing.http import httpx_event_hooks, trace_client
 
         a = httpx.AsyncClient(event_hooks=httpx_event_hooks())
-        b = httpx.Client()
+        b = trace_client(httpx.AsyncClient)()
+        c = httpx.Client()
         """
     )
     traced = run(code, kinds=HTTP)
-    assert traced.code.count("event_hooks=httpx_event_hooks()") == 2
+    assert [t.action for t in traced.targets] == ["present", "present", "added"]
     assert remove(traced.code).code == code
 
 
@@ -237,7 +304,7 @@ def test_one_line_clauses_round_trip(code: str) -> None:
     code = "import httpx\n" + code
     traced = run(code, kinds=HTTP)
     added = [t for t in traced.targets if t.action == "added"]
-    assert len(added) == code.count("Client()") and traced.code.count("hooks()") == len(added)
+    assert len(added) == code.count("Client()") and traced.code.count("trace_client(") == len(added)
     assert run(traced.code, kinds=HTTP).code == traced.code
     back = remove(traced.code)
     assert back.code == code
@@ -247,6 +314,7 @@ def test_one_line_clauses_round_trip(code: str) -> None:
 def test_own_line_arguments_report_their_own_lines_and_go_by_kind() -> None:
     code = dedent(
         """
+        import aiohttp
         import httpx
 
         from frmk.utils.tracing import trace_span
@@ -255,11 +323,11 @@ def test_own_line_arguments_report_their_own_lines_and_go_by_kind() -> None:
         @trace_span("by hand")
         def clients():
             return [
-                httpx.Client(
+                aiohttp.ClientSession(
                     base_url="a",
                 ),
                 httpx.Client(base_url="b"),
-                httpx.AsyncClient(
+                aiohttp.ClientSession(
                     timeout=1,
                 ),
             ]
@@ -270,9 +338,9 @@ def test_own_line_arguments_report_their_own_lines_and_go_by_kind() -> None:
     back = remove(traced)
     assert back.code == code
     assert [(t.kind, t.name, t.line) for t in back.targets] == [
-        ("http", "httpx_event_hooks", marked[0]),
-        ("http", "httpx_event_hooks", marked[1]),
-        ("http", "httpx_event_hooks", marked[2]),
+        ("http", "aiohttp_trace_configs", marked[0]),
+        ("http", "aiohttp_trace_configs", marked[1]),
+        ("http", "trace_client", marked[2]),
     ]
     assert marked[1] < marked[2]  # the statement's own marker ends its last line
     from codemods import ProjectIndex, rewrite
