@@ -11,8 +11,8 @@ spans the ``api`` kind adds (``api.POST /x``) are its children. Attributes (see
 ``server_attributes``) are read after the app returned: the route template is only known once
 the router matched (Starlette and FastAPI put the matched route in ``scope["route"]``, and a
 mount extends ``scope["root_path"]`` by its prefix). A mounted app that has this middleware
-too adds no second server span. Websocket connections only get the caller's trace made
-current.
+too adds no second server span. Websocket connections, and every request while
+``TRACING_ENABLED=false``, only get the caller's trace made current.
 
 The lifespan messages pass through it too, which makes it the server's shutdown hook: uvicorn
 re-raises SIGTERM after its graceful shutdown, so ``atexit`` never runs there.
@@ -118,13 +118,13 @@ class TraceContextMiddleware:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope.get("type")
-        if kind == "http" and _SERVED not in scope:
+        if kind == "http" and _SERVED not in scope and settings.enabled:
             await self._http(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(scope, receive, send)
-        elif kind == "websocket":
-            await self._websocket(scope, receive, send)
-        else:
+        elif kind == "websocket" or (kind == "http" and _SERVED not in scope):
+            await self._context_only(scope, receive, send)
+        else:  # a mounted app's share of a request: the outer server span stays current
             await self.app(scope, receive, send)
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -157,7 +157,8 @@ class TraceContextMiddleware:
             if self.stopping:
                 flush()
 
-    async def _websocket(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def _context_only(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Websockets and requests with tracing off: the caller's trace made current, no span."""
         remote = _remote_parent(scope)
         token = None if remote is None else context.attach(remote)
         try:

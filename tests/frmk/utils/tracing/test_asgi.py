@@ -73,6 +73,7 @@ def make_app() -> FastAPI:
     sub.add_middleware(TraceContextMiddleware)  # instrumented too: still one server span
 
     @sub.get("/things/{thing}")
+    @trace_span("api.GET /sub/things/{thing}")
     async def thing(thing: str):
         return {"thing": thing}
 
@@ -195,3 +196,35 @@ def test_unrecorded_requests_still_carry_the_trace_downstream():
     asyncio.run(main())
     (header,) = seen
     assert header.startswith(f"00-{TID}-") and not header.startswith(f"00-{TID}-{SID}")
+
+
+def test_a_mounted_app_with_its_own_middleware_keeps_the_outer_server_span_current(spans):
+    call("GET", "/sub/things/x", headers={"traceparent": f"00-{TID}-{SID}-01"})
+    server = server_span(spans)
+    (route,) = [r for r in spans if r["kind"] == "internal"]
+    assert (server["trace_id"], server["parent_span_id"]) == (TID, SID)
+    assert route["parent_span_id"] == server["span_id"]
+
+
+def test_with_tracing_off_a_request_has_no_span_but_continues_the_trace():
+    tracing.configure(output="none", enabled=False)
+    try:
+        seen = []
+        app = FastAPI()
+        app.add_middleware(TraceContextMiddleware)
+
+        @app.get("/")
+        async def root():
+            seen.append(tracing.get_trace_id())
+            return {}
+
+        async def main() -> None:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                await client.get("/", headers={"traceparent": f"00-{TID}-{SID}-01"})
+
+        asyncio.run(main())
+        assert seen == [TID]
+        assert tracing.get_current_span() is None
+    finally:
+        tracing.configure(output="none", enabled=True)
