@@ -1,10 +1,11 @@
 """What a ``bot.*`` span handled: activity type, channel, bot class or SDK, conversation hash.
 
 ``TraceSpan`` calls ``note_turn`` for recorded spans whose name starts with ``bot.``, with the
-frame that made the span (its arguments read by ``frames.traced_arguments``). The turn context is found by duck typing — the first argument with an
-``.activity`` that has a ``.type``: botbuilder's and the Agents SDK's ``TurnContext``, the Teams
-SDK's ``ActivityContext`` and ``ErrorEvent`` — so no SDK is imported. The conversation id is
-never recorded, only ``conversation_hash`` of it; the user's text never is.
+frame that made the span (its arguments read by ``frames.traced_arguments``). The turn context
+is found by duck typing — the first argument with an ``.activity`` that has a ``.type``:
+botbuilder's and the Agents SDK's ``TurnContext``, the Teams SDK's ``ActivityContext`` and
+``ErrorEvent`` — so no SDK is imported. The conversation id is never recorded, only
+``conversation_hash`` of it; the user's text never is.
 """
 
 from __future__ import annotations
