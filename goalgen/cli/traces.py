@@ -8,8 +8,23 @@ import sys
 import click
 
 from goalgen.cli.terminal import Terminal, pass_terminal
-from goalgen.traces import Trace, build_traces, compute_stats, read_spans, select_traces
-from goalgen.traces.render import cycle_text, render_text, rich_tree, stats_table, stats_text
+from goalgen.traces import (
+    Trace,
+    build_traces,
+    compute_model_usage,
+    compute_stats,
+    read_spans,
+    select_traces,
+)
+from goalgen.traces.render import (
+    cycle_text,
+    models_table,
+    models_text,
+    render_text,
+    rich_tree,
+    stats_table,
+    stats_text,
+)
 from goalgen.traces.safe_text import printable
 
 MAX_CYCLE_WARNINGS = 10
@@ -18,7 +33,11 @@ MAX_CYCLE_WARNINGS = 10
 @click.command("traces")
 @click.argument("logfiles", nargs=-1, required=True, metavar="LOGFILE...")
 @click.option("--trace", "trace_id", metavar="ID", help="Only the trace whose id starts with ID.")
-@click.option("--stats", is_flag=True, help="Per span name count/total/mean/p50/p95/max ms.")
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Per span name count/total/mean/p50/p95/max ms, and tokens per model.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -80,8 +99,10 @@ def _warn_cycles(terminal: Terminal, found: list[Trace]) -> None:
 
 def _json(found: list[Trace], stats: bool, skipped: int) -> str:
     if stats:
+        spans = [span for trace in found for span in trace.spans]
         payload = {
-            "stats": [s.to_dict() for s in compute_stats(sp for t in found for sp in t.spans)]
+            "stats": [s.to_dict() for s in compute_stats(spans)],
+            "models": [u.to_dict() for u in compute_model_usage(spans)],
         }
     else:
         payload = {"traces": [t.to_dict() for t in found]}
@@ -90,11 +111,18 @@ def _json(found: list[Trace], stats: bool, skipped: int) -> str:
 
 
 def _print_stats(terminal: Terminal, found: list[Trace]) -> None:
-    stats = compute_stats(span for trace in found for span in trace.spans)
+    """Span timings, then tokens per model when any span named a model."""
+    spans = [span for trace in found for span in trace.spans]
+    stats, usage = compute_stats(spans), compute_model_usage(spans)
     if terminal.out.is_terminal:
         terminal.out.print(stats_table(stats))
+        if usage:
+            terminal.out.print()
+            terminal.out.print(models_table(usage))
     else:
         terminal.write(stats_text(stats))
+        if usage:
+            terminal.write("\n" + models_text(usage))
 
 
 def _print_trees(terminal: Terminal, found: list[Trace]) -> None:

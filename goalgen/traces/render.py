@@ -15,7 +15,7 @@ from rich.tree import Tree
 
 from goalgen.traces.records import Span
 from goalgen.traces.safe_text import printable
-from goalgen.traces.stats import SpanStats
+from goalgen.traces.stats import ModelUsage, SpanStats, span_tokens
 from goalgen.traces.tree import SpanNode, Trace
 
 MAX_SHOWN_DEPTH = 10  # rich draws 4 columns per level: deeper would crowd 80 columns
@@ -55,13 +55,31 @@ def _depth_text(depth: int) -> str:
     return f"[depth {depth}] " if depth >= MAX_SHOWN_DEPTH else ""
 
 
+def details_text(span: Span) -> str:
+    """What tells a hop from the work inside it: the span kind unless ``internal``, the HTTP
+    status code, the token counts; ``"(server, 200)"``, ``"(client, 12 in / 30 out tokens)"``,
+    or "" when there is none of these."""
+    parts = [] if span.kind == "internal" else [printable(span.kind)]
+    code = span.metadata.get("http.response.status_code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        parts.append(str(code))
+    tokens_in, tokens_out = span_tokens(span)
+    if tokens_in is not None or tokens_out is not None:
+        counts = [
+            f"{n} {side}" for n, side in ((tokens_in, "in"), (tokens_out, "out")) if n is not None
+        ]
+        parts.append(" / ".join(counts) + " tokens")
+    return f"({', '.join(parts)})" if parts else ""
+
+
 def span_line(node: SpanNode, depth: int = 0) -> str:
     """One span as plain text: name, service, duration, status, what went wrong, and its depth
     when that is past ``MAX_SHOWN_DEPTH``."""
     span = node.span
+    details = details_text(span)
     line = (
-        f"{_depth_text(depth)}{printable(span.name)}  [{printable(span.service)}]  "
-        f"{span.duration_ms:.2f} ms  {printable(span.status)}"
+        f"{_depth_text(depth)}{printable(span.name)}{'  ' + details if details else ''}  "
+        f"[{printable(span.service)}]  {span.duration_ms:.2f} ms  {printable(span.status)}"
     )
     if span.failed and _error_text(node):
         line += f"  {_error_text(node)}"
@@ -87,9 +105,11 @@ def render_text(traces: list[Trace], indent: str = "  ") -> str:
 
 def _span_label(node: SpanNode, depth: int) -> Text:
     span = node.span
+    details = details_text(span)
     label = Text.assemble(
         _depth_text(depth),
         (printable(span.name), "bold"),
+        (f"  {details}" if details else "", "dim"),
         "  ",
         (printable(span.service), "cyan"),
         "  ",
@@ -130,9 +150,8 @@ def _stat_cells(s: SpanStats) -> list[str]:
     ]
 
 
-def stats_text(stats: list[SpanStats]) -> str:
-    """An aligned plain-text table: span name, then the numbers right-aligned."""
-    rows = [["span", *_STAT_COLUMNS]] + [[printable(s.name), *_stat_cells(s)] for s in stats]
+def _aligned(rows: list[list[str]]) -> str:
+    """Plain-text rows: the first column left-aligned, the numbers right-aligned."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
@@ -141,6 +160,13 @@ def stats_text(stats: list[SpanStats]) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def stats_text(stats: list[SpanStats]) -> str:
+    """An aligned plain-text table: span name, then the numbers right-aligned."""
+    return _aligned(
+        [["span", *_STAT_COLUMNS]] + [[printable(s.name), *_stat_cells(s)] for s in stats]
+    )
 
 
 def stats_table(stats: list[SpanStats]) -> Table:
@@ -153,6 +179,31 @@ def stats_table(stats: list[SpanStats]) -> Table:
         table.add_column(column, justify="right")
     for s, name in zip(stats, names, strict=True):
         table.add_row(Text(name, "red" if s.errors else ""), *_stat_cells(s))
+    return table
+
+
+_MODEL_COLUMNS = ("calls", "input tokens", "output tokens", "without usage")
+
+
+def _model_cells(u: ModelUsage) -> list[str]:
+    return [str(n) for n in (u.calls, u.input_tokens, u.output_tokens, u.calls_without_usage)]
+
+
+def models_text(usage: list[ModelUsage]) -> str:
+    """Tokens per model as an aligned plain-text table."""
+    return _aligned(
+        [["model", *_MODEL_COLUMNS]] + [[printable(u.model), *_model_cells(u)] for u in usage]
+    )
+
+
+def models_table(usage: list[ModelUsage]) -> Table:
+    """The same table for a terminal."""
+    table = Table(title="Tokens per model", title_justify="left")
+    table.add_column("model", overflow="fold")
+    for column in _MODEL_COLUMNS:
+        table.add_column(column, justify="right")
+    for u in usage:
+        table.add_row(Text(printable(u.model)), *_model_cells(u))
     return table
 
 

@@ -275,6 +275,16 @@ def _by_label(transcript: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {step["label"]: step for step in transcript}
 
 
+def route_spans(sink: tracing.MemorySink) -> list[dict[str, Any]]:
+    """The spans the ``api`` kind's decorators and blocks made (not the middleware's)."""
+    return [r for r in sink.records if r["kind"] != "server"]
+
+
+def server_spans(sink: tracing.MemorySink) -> list[dict[str, Any]]:
+    """The middleware's spans, one per HTTP request."""
+    return [r for r in sink.records if r["kind"] == "server"]
+
+
 # -- the tests -------------------------------------------------------------------------------
 
 
@@ -363,14 +373,27 @@ def test_same_behaviour_before_and_after_instrument(copies, plain_transcript, si
     )
 
     # Every route ran once or more on the instrumented side, under its own span name.
-    api = [r for r in sink.records if r["component"] == "api"]
+    api = route_spans(sink)
     assert {r["name"] for r in api} == ROUTE_SPANS
-    assert {r["name"] for r in sink.records} == ROUTE_SPANS
+    assert {r["component"] for r in sink.records} == {"api"}
     for record in api:
         assert len(record["trace_id"]) == 32 and len(record["span_id"]) == 16
-    # No context leaks from one request into the next: a new trace per request.
-    roots = [r for r in api if r["parent_span_id"] is None]
-    assert len({r["trace_id"] for r in roots}) == len(roots) == len(api) - 1
+    # No context leaks from one request into the next: a new trace per request, its server
+    # span at the top, each route span under its request's server span (one under the route
+    # that called it).
+    servers = {r["span_id"]: r for r in server_spans(sink)}
+    assert all(r["parent_span_id"] is None for r in servers.values())
+    assert len({r["trace_id"] for r in servers.values()}) == len(servers)
+    under_server = [r for r in api if r["parent_span_id"] in servers]
+    sockets = [r for r in api if r["name"].startswith("api.WEBSOCKET ")]  # no server span
+    assert len(sockets) == 2 and all(r["parent_span_id"] is None for r in sockets)
+    assert len(under_server) == len(api) - 1 - len(sockets)
+    assert all(servers[r["parent_span_id"]]["trace_id"] == r["trace_id"] for r in under_server)
+    codes = {(r["name"], r["metadata"].get("http.response.status_code"), r["status"])
+             for r in servers.values()}
+    assert ("GET /health", 200, "ok") in codes
+    assert ("GET /teapot", 418, "ok") in codes  # an exception handler answered: not a 5xx
+    assert ("GET /crash", None, "error") in codes  # unhandled: no answer when it left
     statuses = {(r["name"], r["status"]) for r in api}
     assert ("api.GET /health", "ok") in statuses
     assert ("api.GET /teapot", "error") in statuses
@@ -433,11 +456,13 @@ def test_route_span_continues_incoming_traceparent(copies, sink, label, call, sp
         assert "traceparent" not in response.headers
     named = [r for r in sink.records if r["name"] == span]
     assert len(named) == 2, [r["name"] for r in sink.records]
-    without, with_parent = named
+    servers = {r["span_id"]: r for r in server_spans(sink)}
+    without, with_parent = (servers[r["parent_span_id"]] for r in named)
     assert without["trace_id"] != TRACE_ID and without["parent_span_id"] is None
-    assert with_parent["trace_id"] == TRACE_ID
+    assert with_parent["trace_id"] == TRACE_ID == named[1]["trace_id"]
     assert with_parent["parent_span_id"] == PARENT_ID
     assert with_parent["span_id"] != PARENT_ID
+    assert with_parent["name"] == span.removeprefix("api.")
 
 
 def test_websocket_span_continues_incoming_traceparent(copies, sink):
@@ -471,7 +496,10 @@ async def test_concurrent_requests_keep_their_own_traces(copies, sink):
             )
     assert [r.status_code for r in responses] == [200] * len(urls)
     assert len({r.text for r in responses}) == 4
-    assert sorted((r["trace_id"], r["parent_span_id"]) for r in sink.records) == parents
+    servers = server_spans(sink)
+    assert sorted((r["trace_id"], r["parent_span_id"]) for r in servers) == parents
+    by_id = {r["span_id"]: r for r in servers}
+    assert all(by_id[r["parent_span_id"]]["trace_id"] == r["trace_id"] for r in route_spans(sink))
 
 
 def test_unsampled_caller_is_respected(copies, sink):
@@ -481,8 +509,9 @@ def test_unsampled_caller_is_respected(copies, sink):
         response = client.get("/users/1", headers={"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-00"})
         assert response.status_code == 200 and response.json()["name"] == "ada"
         assert client.get("/users/2").status_code == 200
-    assert [r["name"] for r in sink.records] == ["api.GET /users/{user_id}"]
-    assert sink.records[0]["trace_id"] != TRACE_ID
+    assert [r["name"] for r in route_spans(sink)] == ["api.GET /users/{user_id}"]
+    assert [r["name"] for r in server_spans(sink)] == ["GET /users/{user_id}"]
+    assert {r["trace_id"] for r in sink.records} != {TRACE_ID}
 
 
 def test_malformed_traceparent_starts_a_new_trace(copies, sink):
@@ -490,8 +519,10 @@ def test_malformed_traceparent_starts_a_new_trace(copies, sink):
     with imported(traced) as app_module, TestClient(app_module.app) as client:
         bad = f"00-{TRACE_ID}-{'0' * 16}-01"
         assert client.get("/users/1", headers={"traceparent": bad}).status_code == 200
-    (record,) = sink.records
+    (record,) = server_spans(sink)
     assert record["trace_id"] != TRACE_ID and record["parent_span_id"] is None
+    (route,) = route_spans(sink)
+    assert route["parent_span_id"] == record["span_id"]
 
 
 def test_tracing_disabled_at_import_changes_nothing(copies, plain_transcript, sink):
@@ -544,12 +575,18 @@ def test_app_factory_behaves_the_same(copies, sink):
         "app.add_middleware(TraceContextMiddleware)"
         in (traced / PACKAGE / "factory.py").read_text()
     )
-    names = [r["name"] for r in sink.records]
+    routes = route_spans(sink)
+    names = [r["name"] for r in routes]
     assert names[:2] == ["api.GET /v2/files/{file_path:path}"] * 2
     assert names[2] == "api.GET /inner"  # the 422 request never reaches the function
     assert len(names) == 6 and names[3] == "api.GET /sub/ping"  # the mount path included
     assert names[4:] == ["api.POST /hits"] * 2
-    for record in sink.records[:4]:
+    servers = server_spans(sink)
+    assert [r["name"] for r in servers[:5]] == [
+        "GET /v2/files/{file_path}", "GET /v2/files/{file_path}", "GET /inner", "GET /inner",
+        "GET /sub/ping",
+    ]
+    for record in servers[:8]:
         assert (record["trace_id"], record["parent_span_id"]) == (TRACE_ID, PARENT_ID)
 
 

@@ -1,12 +1,11 @@
 """What a ``bot.*`` span handled: activity type, channel, bot class or SDK, conversation hash.
 
-``TraceSpan`` calls ``note_turn`` for sampled spans whose name starts with ``bot.``, with the
-frame that made the span: one of ``span.py``'s wrappers (the decorator style: the traced call's
-``args`` and ``kwargs``) or the traced function itself (the ``with TraceSpan(...)`` style: its
-parameters). The turn context is found by duck typing — the first argument with an
-``.activity`` that has a ``.type``: botbuilder's and the Agents SDK's ``TurnContext``, the Teams
-SDK's ``ActivityContext`` and ``ErrorEvent`` — so no SDK is imported. The conversation id is
-never recorded, only ``conversation_hash`` of it; the user's text never is.
+``TraceSpan`` calls ``note_turn`` for recorded spans whose name starts with ``bot.``, with the
+frame that made the span (its arguments read by ``frames.traced_arguments``). The turn context
+is found by duck typing — the first argument with an ``.activity`` that has a ``.type``:
+botbuilder's and the Agents SDK's ``TurnContext``, the Teams SDK's ``ActivityContext`` and
+``ErrorEvent`` — so no SDK is imported. The conversation id is never recorded, only
+``conversation_hash`` of it; the user's text never is.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ import hashlib
 from types import FrameType
 from typing import Any
 
-_WRAPPERS = "frmk.utils.tracing.span"
+from frmk.utils.tracing.frames import traced_arguments
+
 _SALT = b"goalgen.bot.conversation\x00"
 
 
@@ -23,13 +23,6 @@ def conversation_hash(conversation_id: str) -> str:
     """The first 16 hex digits of SHA-256 over a fixed salt and the id: the same in every process,
     so spans of one conversation can be grouped, while the raw id stays out of the spans."""
     return hashlib.sha256(_SALT + conversation_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _candidates(frame: FrameType) -> list[Any]:
-    local = frame.f_locals
-    if frame.f_globals.get("__name__") == _WRAPPERS:
-        return [*local.get("args", ()), *local.get("kwargs", {}).values()]
-    return list(local.values())  # parameters first, in order
 
 
 def _text(value: Any) -> str | None:
@@ -45,7 +38,7 @@ def note_turn(metadata: dict[str, Any], name: str, frame: FrameType) -> None:
     Never raises: a span without a recognisable turn context just gets no attributes.
     """
     try:
-        values = _candidates(frame)
+        values = traced_arguments(frame)
         context = next(
             (v for v in values if getattr(getattr(v, "activity", None), "type", None)), None
         )

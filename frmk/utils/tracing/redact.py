@@ -8,12 +8,17 @@ once each (cached):
 
 - **secret** — the value becomes ``***`` whatever it is, at any depth: the key with separators
   removed contains ``authorization``, ``bearer``, ``password``, ``passwd``, ``passphrase``,
-  ``secret``, ``token`` (but not ``tokens``/``tokeniz...``: LLM token counts stay),
+  ``secret``, ``token`` (but not ``tokens``/``tokeniz...``/``token_type``/``first_token``: LLM
+  token counts, ``gen_ai.token.type`` and a time to first token stay),
   ``apikey``, ``privatekey``, ``cookie``, ``credential``, ``signature`` or ``sessionid``; or
   one of its words is ``auth``, ``key``, ``pwd``, ``pw``, ``pass`` or ``sig``.
 - **content** (what a user typed, or answers made from it) — kept only with
   ``TRACING_RECORD_CONTENT=true``: the key or its last word is one of ``_CONTENT_WORDS``
-  (``message``, ``text``, ``query``, ``question``, ``body``, ...). A string becomes
+  (``message``, ``text``, ``query``, ``question``, ``body``, ``instructions``, ``arguments``,
+  ...: so ``gen_ai.input.messages``, ``gen_ai.output.messages``, ``gen_ai.prompt``,
+  ``gen_ai.completion``, ``gen_ai.system_instructions``, ``gen_ai.tool.call.arguments``), or
+  the key is one of ``_CONTENT_KEYS`` (GenAI keys whose last word is too general to be content
+  everywhere: ``gen_ai.tool.call.result``). A string becomes
   ``<N chars, not recorded>``, a list or dict ``<N items, not recorded>``; numbers, booleans
   and ``None`` stay.
 - anything else is kept. Dicts and lists are walked (100 items each, 6 levels; deeper becomes
@@ -45,14 +50,17 @@ MASK = "***"
 _INF = float("inf")
 
 _SECRET_STEMS = re.compile(
-    r"authorization|bearer|password|passwd|passphrase|secret|token(?!s|iz)|apikey|privatekey|"
+    r"authorization|bearer|password|passwd|passphrase|secret|(?<!first)token(?!s|iz|type)|apikey|"
+    r"privatekey|"
     r"cookie|credential|signature|sessionid"
 )
 _SECRET_WORDS = frozenset({"auth", "key", "pwd", "pw", "pass", "sig"})
 _CONTENT_WORDS = frozenset({
     "message", "messages", "text", "content", "prompt", "prompts", "completion", "input",
     "output", "query", "question", "answer", "reply", "response", "body", "payload",
+    "instructions", "arguments",
 })  # fmt: skip
+_CONTENT_KEYS = frozenset({"gen_ai.tool.call.result"})
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _PLAIN, _SECRET, _CONTENT_KEY = 0, 1, 2
 _kinds: dict[str, int] = {}
@@ -75,7 +83,7 @@ def key_kind(key: str) -> int:
         words = [w.lower() for w in _WORDS.findall(key)]
         if _SECRET_STEMS.search("".join(words)) or not _SECRET_WORDS.isdisjoint(words):
             kind = _SECRET
-        elif words and words[-1] in _CONTENT_WORDS:
+        elif (words and words[-1] in _CONTENT_WORDS) or key in _CONTENT_KEYS:
             kind = _CONTENT_KEY
         else:
             kind = _PLAIN

@@ -39,6 +39,7 @@ class Sink:
     written = 0
     dropped = 0
     wants_records = False  # True when the sink wants the record dict instead of a JSON line
+    discards = False  # True when the sink drops everything: spans then build no line at all
 
     def write_line(self, line: str) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -54,7 +55,9 @@ class Sink:
 
 
 class NullSink(Sink):
-    """Drops everything (``TRACING_OUTPUT=none``)."""
+    """Drops everything (``TRACING_OUTPUT=none``); spans see ``discards`` and build nothing."""
+
+    discards = True
 
     def write_line(self, line: str) -> None:
         pass

@@ -3,7 +3,8 @@
 The span path is kept flat on purpose: ids from a private RNG, two clock reads at start and one
 at the end, and a JSON line assembled from pre-encoded pieces, so a traced call costs a few
 microseconds. Unsampled and disabled spans still carry ids (so ``traceparent`` keeps the
-sampling decision downstream) but never build a record.
+sampling decision downstream) but never build a record; nor does any span while the sink
+discards everything (``TRACING_OUTPUT=none``): nothing is encoded, redacted or looked up.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from collections.abc import Callable
 from time import perf_counter, time
 from typing import Any, TypeVar
 
+from frmk.utils.tracing.agent_context import note_agent
 from frmk.utils.tracing.bot_context import note_turn
 from frmk.utils.tracing.config import settings
 from frmk.utils.tracing.context import current as _current
 from frmk.utils.tracing.context import detach
 from frmk.utils.tracing.ids import new_span_id, new_trace_id, sample
 from frmk.utils.tracing.otel_context import otel_parent
+from frmk.utils.tracing.pauses import pause_attributes
 from frmk.utils.tracing.redact import redact_text, sanitize
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,6 +33,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 _COMPONENT_ALIASES = {"langgraph": "node"}
 _encoded: dict[str, str] = {}  # JSON-encoded names/services/components, computed once each
 _components: dict[str, str] = {}
+# Components whose spans describe their call from its arguments when they start.
+_DESCRIBERS = {"bot": note_turn, "agent": note_agent}
 SPAN_KINDS = frozenset({"internal", "server", "client", "producer", "consumer"})
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=repr).encode
 
@@ -92,8 +97,9 @@ class TraceSpan:
         self.span_id = new_span_id()
         self.metadata = metadata
         component = _component(name)
-        if component == "bot" and self.sampled:  # what the turn was about, from its arguments
-            note_turn(metadata, name, sys._getframe(1))
+        describe = _DESCRIBERS.get(component)
+        if describe is not None and self.sampled and not settings.sink.discards:
+            describe(metadata, name, sys._getframe(1))  # what the call was about, from its args
         self.component = metadata.pop("component", None) or component
         self.status = "ok"
         self.error: dict[str, str] | None = None
@@ -110,7 +116,15 @@ class TraceSpan:
         return self
 
     def record_exception(self, exc: BaseException) -> None:
-        """Mark the span failed with the exception's type and message (credentials masked)."""
+        """Mark the span failed with the exception's type and message (credentials masked).
+
+        LangGraph's control flow (``interrupt()``'s ``GraphInterrupt``, ``ParentCommand``) is
+        not a failure: the span stays ``ok`` and gets the ``pauses`` attributes instead.
+        """
+        pause = pause_attributes(type(exc))
+        if pause is not None:
+            self.metadata.update(pause)
+            return
         self.status = "error"
         self.error = {"type": type(exc).__name__, "message": redact_text(str(exc))[:1024]}
 
@@ -125,8 +139,11 @@ class TraceSpan:
             self.log()
 
     def log(self) -> None:
-        """Write the span to the configured output now (``end`` does this for you)."""
+        """Write the span to the configured output now (``end`` does this for you); nothing is
+        built for a sink that discards everything."""
         sink = settings.sink
+        if sink.discards:
+            return
         try:
             if sink.wants_records:
                 sink.write_record(self.to_dict())

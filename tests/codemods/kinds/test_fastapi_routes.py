@@ -300,9 +300,15 @@ def test_traced_app_keeps_schema_dependencies_and_continues_trace(style, load, s
         assert client.get("/users/sync/4").json() == {"n": 8}
     assert traced.events == ["open", "close"]
     names = [s["name"] for s in spans]
-    assert names == ["api.GET /users/{user_id}", "api.GET /users/sync/{n}"]
-    assert spans[0]["trace_id"] == trace_id and spans[0]["parent_span_id"] == parent
-    assert spans[1]["parent_span_id"] is None
+    assert names == [
+        "api.GET /users/{user_id}", "GET /users/{user_id}",
+        "api.GET /users/sync/{n}", "GET /users/sync/{n}",
+    ]  # each route span inside the middleware's server span
+    route, server, sync_route, sync_server = spans
+    assert server["trace_id"] == trace_id and server["parent_span_id"] == parent
+    assert route["parent_span_id"] == server["span_id"]
+    assert sync_server["parent_span_id"] is None
+    assert sync_route["parent_span_id"] == sync_server["span_id"]
 
 
 def test_targets_report_present_for_tool_output() -> None:

@@ -126,6 +126,45 @@ def test_stats_table_in_text_and_json(files):
     }
     assert stats["agent.FlightAgent.invoke"]["errors"] == 1
     assert stats["api.POST /api/v1/message"]["p95_ms"] == 300.0
+    assert json.loads(as_json.stdout)["models"] == []  # no span named a model
+    assert "model" not in text.stdout
+
+
+def llm_record(span_id, model, tokens_in, tokens_out, start):
+    data = json.loads(record(f"chat {model}", span_id, "b1", start=start, service="orchestrator"))
+    data["kind"] = "client"
+    data["metadata"] = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": model,
+        "gen_ai.usage.input_tokens": tokens_in,
+        "gen_ai.usage.output_tokens": tokens_out,
+    }
+    return json.dumps(data)
+
+
+def test_stats_add_tokens_per_model(files, tmp_path):
+    calls = tmp_path / "llm.jsonl"
+    calls.write_text(
+        llm_record("d1", "gpt-4o", 12, 30, 100.2) + "\n" + llm_record("d2", "gpt-4o", 8, 2, 100.3)
+        + "\n" + llm_record("d3", "local", 3, 4, 100.4) + "\n"
+    )
+    text = run(*files, str(calls), "--stats")
+    assert text.exit_code == 0
+    tail = text.stdout.split("\n\n")[-1].splitlines()
+    assert tail == [
+        "model   calls  input tokens  output tokens  without usage",
+        "gpt-4o      2            20             32              0",
+        "local       1             3              4              0",
+    ]
+    as_json = json.loads(run(*files, str(calls), "--stats", "--format", "json").stdout)
+    assert as_json["models"][0] == {
+        "model": "gpt-4o", "calls": 2, "input_tokens": 20, "output_tokens": 32,
+        "calls_without_usage": 0,
+    }
+    on_terminal = CliRunner().invoke(cli, ["--color", "traces", *files, str(calls), "--stats"])
+    assert "Tokens per model" in on_terminal.stdout and "gpt-4o" in on_terminal.stdout
+    tree = run(*files, str(calls)).stdout
+    assert "chat gpt-4o  (client, 12 in / 30 out tokens)  [orchestrator]" in tree
 
 
 def test_json_lists_spans_in_tree_order_with_depths_and_counts_skipped_lines(files):

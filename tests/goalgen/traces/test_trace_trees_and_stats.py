@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from goalgen.traces import build_traces, compute_stats, parse_span, percentile, select_traces
-from goalgen.traces.render import MAX_SHOWN_DEPTH, render_text, rich_tree, stats_text
+from goalgen.traces import (
+    ModelUsage,
+    build_traces,
+    compute_model_usage,
+    compute_stats,
+    parse_span,
+    percentile,
+    select_traces,
+)
+from goalgen.traces.render import (
+    MAX_SHOWN_DEPTH,
+    details_text,
+    models_text,
+    render_text,
+    rich_tree,
+    stats_text,
+)
 
 T1 = "4bf92f3577b34da6a3ce929d0e0e4736"
 T2 = "0af7651916cd43dd8448eb211c80319c"
 
 
-def make(name, span_id, parent=None, *, trace=T1, start=100.0, ms=10.0, service="bot", error=None):
+def make(
+    name, span_id, parent=None, *, trace=T1, start=100.0, ms=10.0, service="bot", error=None,
+    kind=None, metadata=None,
+):
     record = {
         "name": name,
         "trace_id": trace,
@@ -22,8 +40,10 @@ def make(name, span_id, parent=None, *, trace=T1, start=100.0, ms=10.0, service=
         "end_time": start + ms / 1000,
         "duration_ms": ms,
         "status": "error" if error else "ok",
-        "metadata": {},
+        "metadata": metadata or {},
     }
+    if kind:
+        record["kind"] = kind
     if error:
         record["error"] = {"type": "ValueError", "message": error}
     return parse_span(record)
@@ -225,3 +245,63 @@ def test_stats_per_name_largest_total_first():
         "38.50",
         "40.00",
     ]
+
+
+def llm(span_id, *, request="gpt-4o", response=None, tokens=(None, None), kind="client"):
+    meta = {"gen_ai.operation.name": "chat", "gen_ai.request.model": request}
+    if response:
+        meta["gen_ai.response.model"] = response
+    for key, value in zip(("input", "output"), tokens, strict=True):
+        if value is not None:
+            meta[f"gen_ai.usage.{key}_tokens"] = value
+    return make(f"chat {request}", span_id, kind=kind, metadata=meta)
+
+
+def test_tokens_per_model_most_tokens_first():
+    spans = [
+        llm("a1", tokens=(10, 5)),
+        llm("a2", tokens=(7, 3)),
+        llm("a3", response="gpt-4o-2024-08-06", tokens=(100, 50)),  # what answered counts
+        llm("a4", request="llama3.2"),  # no usage: counted as a call, never estimated
+        llm("a5", request="llama3.2", tokens=("***", True)),  # not counts
+        llm("a6", request="llama3.2", tokens=(4, None)),
+        make("agent.A.invoke", "b1", metadata={"gen_ai.agent.name": "a"}),  # names no model
+    ]
+    assert compute_model_usage(spans) == [
+        ModelUsage("gpt-4o-2024-08-06", calls=1, input_tokens=100, output_tokens=50),
+        ModelUsage("gpt-4o", calls=2, input_tokens=17, output_tokens=8),
+        ModelUsage("llama3.2", calls=3, input_tokens=4, output_tokens=0, calls_without_usage=2),
+    ]
+    assert compute_model_usage(iter(spans[:1])) == [ModelUsage("gpt-4o", 1, 10, 5)]  # a stream
+    table = models_text(compute_model_usage(spans)).splitlines()
+    assert table[0] == "model              calls  input tokens  output tokens  without usage"
+    assert table[2] == "gpt-4o                 2            17              8              0"
+
+
+DETAILS = [
+    pytest.param(make("x.y", "a1"), "", id="internal-nothing"),
+    pytest.param(make("x.y", "a1", kind="internal"), "", id="internal-said"),
+    pytest.param(make("GET /x", "a1", kind="server",
+                      metadata={"http.response.status_code": 404}), "(server, 404)", id="server"),
+    pytest.param(llm("a1", tokens=(12, 30)), "(client, 12 in / 30 out tokens)", id="llm"),
+    pytest.param(llm("a1", tokens=(12, None)), "(client, 12 in tokens)", id="llm-input-only"),
+    pytest.param(make("q", "a1", kind="consumer",
+                      metadata={"http.response.status_code": "200"}), "(consumer)",
+                 id="code-not-a-number"),
+]
+
+
+@pytest.mark.parametrize(("span", "expected"), DETAILS)
+def test_details_name_the_kind_status_code_and_tokens(span, expected):
+    assert details_text(span) == expected
+
+
+def test_text_tree_marks_server_and_client_spans():
+    spans = [
+        make("POST /api/v1/message", "b1", kind="server", ms=300, service="orchestrator",
+             metadata={"http.response.status_code": 200}),
+        make("langgraph.node.flight", "b2", "b1", start=100.1, ms=200, service="orchestrator"),
+    ]
+    lines = render_text(build_traces(spans)).splitlines()
+    assert lines[1] == "  POST /api/v1/message  (server, 200)  [orchestrator]  300.00 ms  ok"
+    assert lines[2] == "    langgraph.node.flight  [orchestrator]  200.00 ms  ok"

@@ -44,10 +44,20 @@ def test_asgi_middleware_continues_incoming_trace(spans):
         }
         client.get("/items/4")  # no header: a new trace
         assert client.get("/items/x").status_code == 422
-    first, second, third = spans
+    servers = [r for r in spans if r["kind"] == "server"]
+    routes = [r for r in spans if r["kind"] == "internal"]
+    assert [r["name"] for r in servers] == [
+        "GET /items/{item_id}", "GET /sync", "GET /items/{item_id}", "GET /items/{item_id}"
+    ]
+    assert [r["name"] for r in routes] == [
+        "api.GET /items/{item_id}", "api.GET /sync", "api.GET /items/{item_id}"
+    ]
+    first, second, third, invalid = servers
     assert first["trace_id"] == TID and first["parent_span_id"] == SID
     assert second["trace_id"] == TID
     assert third["trace_id"] != TID and third["parent_span_id"] is None
+    assert [r["parent_span_id"] for r in routes] == [s["span_id"] for s in servers[:3]]
+    assert invalid["metadata"]["http.response.status_code"] == 422 and invalid["status"] == "ok"
 
 
 def test_openapi_schema_unchanged_by_decorator():

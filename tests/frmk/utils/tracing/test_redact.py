@@ -76,6 +76,46 @@ def test_content_keys_are_dropped_unless_recorded(key):
     assert sanitize({key: "my travel plans"}, True) == {key: "my travel plans"}
 
 
+GENAI_NUMBERS = [
+    pytest.param(key, id=key)
+    for key in ("gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
+                "gen_ai.usage.cache_read.input_tokens", "gen_ai.request.max_tokens",
+                "goalgen.gen_ai.time_to_first_token_ms")
+]
+
+
+@pytest.mark.parametrize("key", GENAI_NUMBERS)
+def test_genai_token_counts_are_kept_as_numbers(key):
+    assert sanitize({key: 1234}, record_content=False) == {key: 1234}
+
+
+def test_genai_token_type_is_not_a_secret():
+    assert sanitize({"gen_ai.token.type": "input"}, False) == {"gen_ai.token.type": "input"}
+
+
+GENAI_CONTENT = [
+    pytest.param(key, id=key)
+    for key in ("gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.prompt",
+                "gen_ai.completion", "gen_ai.system_instructions", "gen_ai.tool.call.arguments",
+                "gen_ai.tool.call.result")
+]
+MESSAGES = [{"role": "user", "parts": [{"type": "text", "content": "Authorization: Bearer "
+                                        "eyJhbGciOi.eyJzdWIi.sig " + "x" * 2000}]}]
+
+
+@pytest.mark.parametrize("key", GENAI_CONTENT)
+def test_genai_content_is_recorded_only_when_asked(key):
+    text = json.dumps(MESSAGES)
+    assert sanitize({key: text}, False) == {key: f"<{len(text)} chars, not recorded>"}
+    assert sanitize({key: MESSAGES}, False) == {key: "<1 items, not recorded>"}
+    recorded = sanitize({key: text}, True)[key]
+    assert recorded.startswith('[{"role": "user"') and "eyJ" not in recorded  # scanned
+    assert len(recorded) < 1100 and recorded.endswith(" chars)")  # cut at 1024
+    (message,) = sanitize({key: MESSAGES}, True)[key]
+    part = message["parts"][0]["content"]
+    assert part.startswith("Authorization: Bearer ***") and len(part) < 1100
+
+
 CASES = [
     # Secrets nested in dicts, lists and (name, value) pairs.
     pytest.param({"headers": {"Authorization": "Bearer abc"}},

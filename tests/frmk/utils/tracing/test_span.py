@@ -26,7 +26,8 @@ def test_record_has_the_documented_fields(spans):
     assert HEX32.match(rec["trace_id"]) and HEX16.match(rec["span_id"])
     assert rec["parent_span_id"] is None
     assert rec["service"] == "test" and rec["component"] == "agent"
-    assert rec["status"] == "ok" and rec["metadata"] == {"city": "Paris"}
+    assert rec["status"] == "ok"
+    assert rec["metadata"] == {"city": "Paris", "gen_ai.operation.name": "invoke_agent"}
     assert rec["end_time"] >= rec["start_time"]
     assert rec["duration_ms"] == pytest.approx((rec["end_time"] - rec["start_time"]) * 1000, abs=0.01)
 
@@ -124,3 +125,48 @@ def test_record_says_its_span_kind(kind, spans):
 def test_an_unknown_span_kind_is_refused():
     with pytest.raises(ValueError, match="span kind 'clinet'"):
         TraceSpan("x", kind="clinet")
+
+
+class Watched:
+    """A metadata value and turn context that count how often the span path looks at them."""
+
+    looks = 0
+
+    def __repr__(self) -> str:
+        Watched.looks += 1
+        return "<watched>"
+
+    @property
+    def activity(self):
+        Watched.looks += 1
+        return None
+
+
+UNWRITTEN = [
+    pytest.param({"output": "none"}, id="output-none"),
+    pytest.param({"output": "stderr", "sample_rate": 0.0}, id="sampled-out"),
+]
+
+
+@pytest.mark.parametrize("settings", UNWRITTEN)
+def test_a_span_that_is_not_written_builds_nothing(settings, monkeypatch):
+    import json
+
+    encoded = []
+    real_dumps = json.dumps
+    monkeypatch.setattr(json, "dumps", lambda *a, **k: encoded.append(a) or real_dumps(*a, **k))
+    Watched.looks = 0
+    tracing.configure(enabled=True, **settings)
+    try:
+        for n in range(3):
+            with TraceSpan(f"bot.never_seen_{settings['output']}_{n}", thing=Watched()):
+                pass
+
+            @tracing.trace_span(f"agent.Never{n}.invoke")
+            def invoke(agent, state):
+                return state
+
+            invoke(Watched(), {})
+    finally:
+        tracing.configure(output="none")
+    assert encoded == [] and Watched.looks == 0
