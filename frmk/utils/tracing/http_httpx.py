@@ -81,7 +81,10 @@ class _TracedTransport(httpx.BaseTransport):
             span.end()
             raise
         note_status(span, response.status_code)
-        response.stream = _SpanStream(response.stream, span)
+        if response.is_closed:  # body already read (MockTransport): nothing will close it
+            span.end()
+        else:
+            response.stream = _SpanStream(response.stream, span)
         return response
 
     def close(self) -> None:
@@ -115,7 +118,10 @@ class _AsyncTracedTransport(httpx.AsyncBaseTransport):
             span.end()
             raise
         note_status(span, response.status_code)
-        response.stream = _AsyncSpanStream(response.stream, span)
+        if response.is_closed:  # body already read (MockTransport): nothing will close it
+            span.end()
+        else:
+            response.stream = _AsyncSpanStream(response.stream, span)
         return response
 
     async def aclose(self) -> None:

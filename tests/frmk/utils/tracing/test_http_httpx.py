@@ -174,3 +174,49 @@ def test_sampled_out_requests_write_nothing_and_say_so_downstream(spans, http_se
 def test_trace_client_refuses_other_classes(cls):
     with pytest.raises(TypeError, match="trace_client expects httpx.Client or httpx.AsyncClient"):
         trace_client(cls)
+
+
+@STYLES
+def test_a_response_read_by_its_transport_ends_the_span(spans, style):
+    """A transport may answer with the body already read (``httpx.MockTransport``, test doubles
+    in users' suites): the client never closes such a response, so the span ends at once."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(201, text="made"))
+    _outer, resp = send(style, "http://bench.local/items", method="POST", transport=transport)
+    assert resp.text == "made"
+    (span,) = client_spans(spans)
+    assert span["metadata"]["http.response.status_code"] == 201
+
+
+@pytest.fixture
+def truncating_server():
+    """A loopback server that promises ten body bytes, sends three and hangs up."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    listener.close()
+    thread.join(5)
+
+
+@STYLES
+def test_an_error_while_reading_the_body_fails_the_span(spans, truncating_server, style):
+    with pytest.raises(httpx.RemoteProtocolError):
+        send(style, truncating_server)
+    client, _outer = spans
+    assert client["status"] == "error"
+    assert client["metadata"]["http.response.status_code"] == 200
+    assert client["metadata"]["error.type"] == "RemoteProtocolError"
