@@ -1,7 +1,5 @@
-"""The ASGI middleware with a real FastAPI app, outgoing hooks with real httpx/aiohttp clients,
-and OTLP export through the real OpenTelemetry SDK."""
-
-import asyncio
+"""The ASGI middleware with a real FastAPI app and OTLP export through the real OpenTelemetry
+SDK (outgoing requests: test_http*.py)."""
 
 import pytest
 
@@ -81,54 +79,6 @@ def test_openapi_schema_unchanged_by_decorator():
     b = TestClient(traced).get("/openapi.json").json()["paths"]
     a_op, b_op = a["/items/{item_id}"]["get"], b["/items/{item_id}"]["get"]
     assert a_op["parameters"] == b_op["parameters"]
-
-
-async def _echo_server():
-    from aiohttp import web
-
-    seen = []
-
-    async def handler(request):
-        seen.append(request.headers.get("traceparent"))
-        return web.json_response({"ok": True})
-
-    app = web.Application()
-    app.router.add_get("/", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    return runner, f"http://127.0.0.1:{port}/", seen
-
-
-def test_outgoing_httpx_and_aiohttp_requests_carry_traceparent(spans):
-    import aiohttp
-    import httpx
-
-    from frmk.utils.tracing.http import aiohttp_trace_configs, httpx_event_hooks
-
-    async def main():
-        runner, url, seen = await _echo_server()
-        try:
-            with TraceSpan("bot.on_message_activity") as span:
-                async with httpx.AsyncClient(event_hooks=httpx_event_hooks()) as client:
-                    await client.get(url)
-                async with aiohttp.ClientSession(trace_configs=aiohttp_trace_configs()) as s:
-                    async with s.get(url) as resp:
-                        await resp.read()
-                await asyncio.to_thread(
-                    lambda: httpx.Client(event_hooks=httpx_event_hooks()).get(url)
-                )
-            async with httpx.AsyncClient(event_hooks=httpx_event_hooks()) as client:
-                await client.get(url)  # outside any span: no header
-            return span, seen
-        finally:
-            await runner.cleanup()
-
-    span, seen = asyncio.run(main())
-    want = f"00-{span.trace_id}-{span.span_id}-01"
-    assert seen == [want, want, want, None]
 
 
 def test_otlp_sink_keeps_ids_parents_and_status():
