@@ -202,18 +202,19 @@ class Applier:
         """The name runtime ``name`` is written under in this module."""
         return self.aliases.get(name, name)
 
-    def _template(self, kind: str) -> cst.CSTNode:
-        """Parsed once per module (parsing a snippet costs far more than copying one)."""
-        node = self._templates.get(kind)
+    def _template(self, name: str) -> cst.CSTNode:
+        """``@name(_)`` (a decorator) or, for ``TraceSpan``, ``with TraceSpan(_):``; parsed once
+        per module (parsing a snippet costs far more than copying one)."""
+        node = self._templates.get(name)
         if node is None:
             nl, indent = self.nl, self.indent
-            if kind == "decorator":
-                text = f"@{self.local('trace_span')}(_)  {MARKER}{nl}def _():{nl}{indent}pass{nl}"
+            if name != "TraceSpan":
+                text = f"@{self.local(name)}(_)  {MARKER}{nl}def _():{nl}{indent}pass{nl}"
                 node = cst.parse_statement(text, config=self.config).decorators[0]
             else:
                 text = f"with {self.local('TraceSpan')}(_):  {MARKER}{nl}{indent}pass{nl}"
                 node = cst.parse_statement(text, config=self.config)
-            self._templates[kind] = node
+            self._templates[name] = node
         return node
 
     @staticmethod
@@ -265,6 +266,7 @@ class Applier:
             return self._simple(stmt, scope, edits) if edits else [stmt]
         node: cst.CSTNode = stmt
         mark_line = False
+        wrap: CallEdit | None = None
         if edits:
             for name in _HEADER_FIELDS.get(type(stmt), ()):
                 value = getattr(node, name)
@@ -277,9 +279,12 @@ class Applier:
                 if editor.hits:
                     node = node.with_changes(**{name: new_value})
                     mark_line |= editor.mark_line
+                wrap = wrap or next((e for e in editor.triggered if e.action == "wrap"), None)
         node = self._suites(node, scope)
         if mark_line:
             node = mark_statement(node)
+        if wrap is not None:  # a loop over a call that is traced: the loop goes in the block
+            return [self._wrap([node], wrap.span, wrap.metadata)]
         return [node]
 
     def _suites(self, node: cst.CSTNode, scope) -> cst.CSTNode:
@@ -339,7 +344,7 @@ class Applier:
         wrapped = False
         for edit in editor.triggered:
             if edit.action == "wrap" and not wrapped:  # one span per statement, however many calls
-                out = [self._wrap(out, edit.span)]
+                out = [self._wrap(out, edit.span, edit.metadata)]
                 wrapped = True
             elif edit.action == "after":
                 self.needed.add(edit.value)
@@ -353,7 +358,7 @@ class Applier:
     ) -> cst.With:
         """``with TraceSpan(span):  # marker`` around ``stmts``; their leading lines go first."""
         self.needed.add("TraceSpan")
-        with_node = self._template("with")
+        with_node = self._template("TraceSpan")
         item = with_node.items[0]
         with_node = with_node.with_changes(
             items=[item.with_changes(item=self._with_span(item.item, span, metadata))]
@@ -378,8 +383,8 @@ class Applier:
                 inner[0] = inner[0].with_changes(leading_lines=rest[0].leading_lines)
                 with_node = with_node.with_changes(body=with_node.body.with_changes(body=inner))
                 return func.with_changes(body=body.with_changes(body=[*doc, with_node]))
-        self.needed.add("trace_span")
-        decorator = self._template("decorator")
+        self.needed.add(edit.decorator)
+        decorator = self._template(edit.decorator)
         decorator = decorator.with_changes(
             decorator=self._with_span(decorator.decorator, edit.span, edit.metadata)
         )

@@ -10,12 +10,13 @@ the plan out on the LibCST tree. Targets a person opted out with ``# goalgen: ig
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from codemods.base import Target
 from codemods.ignore import REASON as IGNORED
-from codemods.imports import is_runtime
+from codemods.imports import dotted_name, is_runtime
 from codemods.scan import CallInfo, FuncInfo, ModuleScan
 
 if TYPE_CHECKING:
@@ -25,11 +26,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class FuncEdit:
     """Trace one function: a decorator, or (``block``) a ``with TraceSpan`` around its body.
-    ``metadata``: ``(keyword, text)`` pairs the span gets as string arguments after its name."""
+    ``span``: the decorator's first argument (the span name; the tool name for ``trace_tool``).
+    ``metadata``: ``(keyword, text)`` pairs the span gets as string arguments after its name.
+    ``decorator``: the runtime decorator written (a kind's own, see ``Kind.decorator``)."""
 
     span: str
     block: bool = False
     metadata: tuple[tuple[str, str], ...] = ()
+    decorator: str = "trace_span"
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ class CallEdit:
     ``with TraceSpan(span):``. ``after``: insert ``statement(value)`` on the line after it (a
     call of ``statement`` with one argument, ``value``). ``value`` is a runtime name; it is
     written under the module's local name for it (see :attr:`Plan.aliases`). ``span`` of a
-    ``kwarg``/``callee`` edit only names the target in reports.
+    ``kwarg``/``callee`` edit only names the target in reports. ``metadata`` (``wrap``):
+    ``(keyword, text)`` string arguments after the span name (``kind="client"``). A ``wrap`` of
+    a call in a ``for`` header puts the whole loop in the block.
     """
 
     action: str
@@ -49,6 +55,7 @@ class CallEdit:
     keyword: str = ""
     value: str = ""
     statement: str = ""
+    metadata: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -86,9 +93,23 @@ class Context:
         also when a project module re-exports it?"""
         return is_runtime(qualified, name) or is_runtime(self.index.resolve(qualified), name)
 
-    def traced(self, func: FuncInfo) -> bool:
-        """Does frmk's tracing already cover ``func`` (its decorator, or a TraceSpan body)?"""
-        return any(self.is_runtime(qualified, name) for qualified, name in func.tracers)
+    def traced(self, func: FuncInfo, decorator: str = "trace_span") -> bool:
+        """Does frmk's tracing already cover ``func`` (its decorator, or a TraceSpan body, or
+        the runtime ``decorator`` a kind inserts)?"""
+        return any(
+            self.is_runtime(qualified, name)
+            or (name == "trace_span" and self.is_runtime(qualified, decorator))
+            for qualified, name in func.tracers
+        )
+
+    def wrapped(self, call: CallInfo) -> bool:
+        """Is ``call``'s statement alone in a ``with TraceSpan(...)`` block already?"""
+        node = call.parent_with
+        if node is None:
+            return False
+        expr = node.items[0].context_expr
+        callee = dotted_name(expr.func) if isinstance(expr, ast.Call) else None
+        return callee is not None and self.is_runtime(self.scan.imports.resolve(callee), "TraceSpan")
 
     def trace_function(
         self,
@@ -97,6 +118,8 @@ class Context:
         span: str,
         note: str = "",
         metadata: tuple[tuple[str, str], ...] = (),
+        decorator: str = "trace_span",
+        shown: str = "",
     ) -> None:
         """Plan tracing for ``func`` unless it is opted out, a stub, already traced or already
         taken.
@@ -104,11 +127,15 @@ class Context:
         ``note`` (e.g. "path not static: ...") goes into the target's reason: it is traced all
         the same, and the report shows the note. ``metadata``: ``(keyword, text)`` pairs written
         after the span name (``@trace_span("bot.on_hi", route="message:hi")``); keywords must be
-        identifiers other than ``name``, ``trace_id`` and ``component``.
+        identifiers other than ``name``, ``trace_id`` and ``component``. ``decorator``: a
+        kind's own runtime decorator (``trace_tool``), always written as a decorator with
+        ``span`` as its argument; ``shown``: the span name the target reports when it is not
+        ``span`` (``execute_tool <name>``).
         """
         if func.key in self.plan.decided:
             return
         self.plan.decided.add(func.key)
+        shown = shown or span
         reason = ""
         if func.ignored:
             reason = IGNORED
@@ -119,14 +146,14 @@ class Context:
         elif "protocol" in self.class_kinds(func.class_key):
             reason = "method of a Protocol class"
         if reason:
-            self.skip(kind, func.qualname, func.line, reason, span)
+            self.skip(kind, func.qualname, func.line, reason, shown)
             return
-        if self.traced(func):
-            self.plan.targets.append(Target(kind, func.qualname, span, func.line, "present", note))
+        if self.traced(func, decorator):
+            self.plan.targets.append(Target(kind, func.qualname, shown, func.line, "present", note))
             return
-        block = self.style == "block" and not func.is_generator
-        self.plan.funcs[func.key] = FuncEdit(span, block, metadata)
-        self.plan.targets.append(Target(kind, func.qualname, span, func.line, "added", note))
+        block = self.style == "block" and not func.is_generator and decorator == "trace_span"
+        self.plan.funcs[func.key] = FuncEdit(span, block, metadata, decorator)
+        self.plan.targets.append(Target(kind, func.qualname, shown, func.line, "added", note))
 
     def add_after_app(
         self, call: CallInfo, kind: str, target: str | None, present: set[str], edit: CallEdit

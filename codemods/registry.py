@@ -61,6 +61,9 @@ class Kind:
     client_args: Mapping[str, str] = field(default_factory=dict)  # keyword -> runtime function
     statements: tuple[tuple[str, str], ...] = ()  # (method, runtime argument) lines it adds
     wrappers: tuple[str, ...] = ()  # runtime functions it wraps callees in: `w(X)(args)`
+    # Its own runtime decorator, written instead of trace_span (``@trace_tool("search")``): its
+    # marked uses are this kind's, whatever their argument.
+    decorator: str = ""
 
 
 @cache
@@ -113,7 +116,7 @@ def merge(parts: Sequence[Kind]) -> Kind:
     order). They must agree on ``order`` and on ``span_prefix`` (or give none); only one may keep
     facts (``summarize``), since facts are kept under the kind's name. Matching is the union:
     ``words``, ``call_names``, ``bases``, ``index_names``, ``runtime``, ``client_args`` and
-    ``statements``, ``wrappers`` of every part."""
+    ``statements``, ``wrappers`` of every part; at most one ``decorator`` among them."""
     first = parts[0]
     if len(parts) == 1:
         return first
@@ -124,6 +127,9 @@ def merge(parts: Sequence[Kind]) -> Kind:
     prefixes = {part.span_prefix for part in parts} - {""}
     if len(prefixes) > 1:
         raise RuntimeError(f"kind {name!r}: its modules ({modules}) give different span prefixes")
+    decorators = {part.decorator for part in parts} - {""}
+    if len(decorators) > 1:
+        raise RuntimeError(f"kind {name!r}: its modules ({modules}) give different decorators")
     summaries = [part.summarize for part in parts if part.summarize is not None]
     index_names = tuple(part.index_names for part in parts if part.index_names is not None)
     if len(summaries) > 1:
@@ -141,6 +147,7 @@ def merge(parts: Sequence[Kind]) -> Kind:
         client_args=_union(name, "client argument", (part.client_args for part in parts)),
         statements=tuple(dict.fromkeys(pair for part in parts for pair in part.statements)),
         wrappers=tuple(dict.fromkeys(w for part in parts for w in part.wrappers)),
+        decorator=next(iter(decorators), ""),
     )
 
 
@@ -195,6 +202,12 @@ def wrappers() -> Mapping[str, str]:
 def statements() -> Mapping[tuple[str, str], str]:
     """(method, runtime argument) of an inserted statement -> its kind."""
     return MappingProxyType({pair: k.name for k in kinds() for pair in k.statements})
+
+
+@cache
+def decorators() -> Mapping[str, str]:
+    """A kind's own runtime decorator -> that kind."""
+    return MappingProxyType({k.decorator: k.name for k in kinds() if k.decorator})
 
 
 def span_kind(span: str) -> str | None:

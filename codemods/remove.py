@@ -2,9 +2,10 @@
 
 Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a person wrote stays:
 
-- a ``@trace_span(...)  # goalgen: instrument`` decorator is dropped;
+- a ``@trace_span(...)  # goalgen: instrument`` decorator is dropped, and so is a kind's own
+  (``@trace_tool(...)  # goalgen: instrument``);
 - a ``with TraceSpan(...):  # goalgen: instrument`` block is replaced by its body (a traced
-  function body, or a wrapped mapper call);
+  function body, a wrapped call's statement or loop);
 - an ``app.add_middleware(TraceContextMiddleware)  # goalgen: instrument`` line is deleted;
 - on any other marked line the client arguments the tool appends
   (``trace_configs=aiohttp_trace_configs()``, ``callbacks=langchain_callbacks()``, the old
@@ -14,8 +15,8 @@ Only lines ending with :data:`~codemods.base.MARKER` are touched, so tracing a p
   call whose ``)`` has a line of its own the argument has a line of its own, marked, and that
   line goes.
 
-Each edit's kind comes from its span-name prefix, the inserted statement, the client argument or
-the wrapper, as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the
+Each edit's kind comes from its span-name prefix, its decorator, the inserted statement, the
+client argument or the wrapper, as the kinds declare them (``codemods.registry``), so ``kinds`` can limit the
 removal. The runtime names may be written under the tool's aliases (``goalgen_trace_span``, see
 ``codemods.runtime_aliases``), known from the file's own imports. Runtime imports (the tool's
 aliased ones too) are removed afterwards when nothing uses them any more. Instrument followed by
@@ -61,6 +62,21 @@ def _span_of(
     first = call.args[0].value
     span = first.evaluated_value if isinstance(first, cst.SimpleString) else ""
     return span, callee if callee in aliases else name
+
+
+def _decorator_of(
+    call: cst.BaseExpression, aliases: Mapping[str, str]
+) -> tuple[tuple[str, str] | None, str | None]:
+    """``((argument, local name), kind)`` of a tool decorator: ``trace_span("span")`` (its kind
+    from the span name) or a kind's own (``trace_tool("name")``); ``(None, None)`` otherwise."""
+    found = _span_of(call, "trace_span", aliases)
+    if found is not None:
+        return found, registry.span_kind(found[0])
+    for name, kind in registry.decorators().items():
+        found = _span_of(call, name, aliases)
+        if found is not None:
+            return found, kind
+    return None, None
 
 
 # A line holding only a client argument and the marker: some call's `)` has a line of its own.
@@ -133,11 +149,10 @@ class Remover:
         if isinstance(stmt, cst.FunctionDef):
             kept = []
             for dec in stmt.decorators:
-                found = _span_of(dec.decorator, "trace_span", self.aliases)
+                found, kind = _decorator_of(dec.decorator, self.aliases)
                 if found is not None and is_marked(dec.trailing_whitespace):
                     span, local = found
                     self._met_marker()
-                    kind = registry.span_kind(span)
                     if self._selected(kind):
                         self._found(kind or "", self._qual(stmt.name.value), span)
                         self.names.add(local)

@@ -243,8 +243,9 @@ class _Scanner:
             self._note_assign(stmt)
             return
         self._calls(
-            [h for h in headers if h is not None], stmt, scope, func_key, True, in_suite, None
-        )
+            [h for h in headers if h is not None], stmt, scope, func_key, True, in_suite,
+            parent_with,
+        )  # fmt: skip
         for body in suites:
             self._block(body, scope, func_key, with_node)
 

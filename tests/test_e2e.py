@@ -31,7 +31,7 @@ MESSAGES = [
     "I need a flight from Seattle to Paris on 2026-12-20 for 2 people",
     "Find me a hotel in Paris",
 ]
-COMPONENTS = {"bot", "api", "node", "agent", "mapper"}
+COMPONENTS = {"bot", "api", "node", "agent", "mapper", "tool"}
 
 
 def goalgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -109,7 +109,9 @@ async def test_conversation_is_one_trace_across_bot_and_orchestrator(services):
     found = {t.trace_id: sorted({(s.service, s.component) for s in t.spans}) for t in traces}
     assert trace is not None, f"no trace with all of {sorted(COMPONENTS)}: {found}"
     assert set(trace.services) == {"bot", "orchestrator"}
-    assert [s.name for s in trace.spans if s.failed] == []
+    # The sample's flight tool has no FLIGHT_API_URL here: its span says the tool failed
+    # ("not configured"), the only failure; the agent still answers.
+    assert [s.name for s in trace.spans if s.failed] == ["execute_tool flight_search"]
 
     by_id = {s.span_id: s for s in trace.spans}
     crossing = [

@@ -32,16 +32,30 @@ short: with the metadata keyword a typical handler of the generated project's bo
         async def on_message_activity(self, tc):  ->    @trace_span("bot.EchoBot.on_message_activity")  # goalgen: instrument
             await tc.send_activity("hi")                async def on_message_activity(self, tc):
                                                             await tc.send_activity("hi")
+
+Replies: in every handler the bot kind finds (here and in ``bot_routes``), a statement calling
+``send_activity`` / ``send_activities`` / ``update_activity`` on the turn context — a parameter
+annotated with botbuilder's or the Agents SDK's ``TurnContext``, or named ``turn_context`` or
+``context`` — is wrapped in ``with TraceSpan("bot.<method>", kind="client"):`` (a client span:
+the reply is a request to the channel), so the handler's time shows where it went. Only a
+statement on its own line whose arguments await nothing (else the span would time that work
+too: ``send_activity(await self.answer(...))``); the others are reported as skipped::
+
+    await turn_context.send_activity(WELCOME)  ->  with TraceSpan("bot.send_activity", kind="client"):  # goalgen: instrument
+                                                       await turn_context.send_activity(WELCOME)
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from codemods.plan import Context
+from codemods.imports import dotted_name
+from codemods.plan import CallEdit, Context
 from codemods.registry import Kind
+from codemods.scan import FuncInfo
 
 if TYPE_CHECKING:
     from codemods.index import ProjectIndex
@@ -206,6 +220,54 @@ def hooks_of(index: ProjectIndex, qualified: str) -> frozenset[str]:
     return frozenset(found)
 
 
+REPLY_METHODS = frozenset({"send_activity", "send_activities", "update_activity"})
+CONTEXT_NAMES = frozenset({"turn_context", "context"})
+
+
+def _turn_contexts(func: FuncInfo, ctx: Context) -> set[str]:
+    """Names in ``func`` that hold the turn context: parameters annotated ``TurnContext`` (of
+    botbuilder or the Agents SDK), and ``turn_context`` / ``context``."""
+    found = set(CONTEXT_NAMES)
+    args = func.node.args
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        text = dotted_name(arg.annotation) if arg.annotation is not None else None
+        head, _, last = ctx.scan.imports.resolve(text).rpartition(".") if text else ("", "", "")
+        if last == "TurnContext" and head.startswith((PACKAGE, AGENTS_PACKAGE)):
+            found.add(arg.arg)
+    return found
+
+
+def _awaits(call: ast.Call) -> bool:
+    values = [*call.args, *(kw.value for kw in call.keywords)]
+    return any(isinstance(node, ast.Await) for value in values for node in ast.walk(value))
+
+
+def trace_replies(ctx: Context, func: FuncInfo) -> None:
+    """Plan a client span around each statement of handler ``func`` that replies."""
+    contexts = None
+    for call in ctx.scan.calls:
+        receiver, _, method = call.callee.rpartition(".")
+        if call.func_key != func.key or method not in REPLY_METHODS:
+            continue
+        contexts = _turn_contexts(func, ctx) if contexts is None else contexts
+        if receiver not in contexts:
+            continue
+        span = f"bot.{method}"
+        if ctx.wrapped(call):
+            ctx.present("bot", call.callee, call.line, span)
+        elif call.in_header:
+            ctx.skip("bot", call.callee, call.line, "call in a compound statement header", span)
+        elif call.in_suite:
+            reason = "statement shares its line (one-line suite or `;`)"
+            ctx.skip("bot", call.callee, call.line, reason, span)
+        elif _awaits(call.node):
+            reason = "an argument awaits other work (the reply span would time it)"
+            ctx.skip("bot", call.callee, call.line, reason, span)
+        else:
+            edit = CallEdit("wrap", span=span, metadata=(("kind", "client"),))
+            ctx.edit_call(call, "bot", call.callee, edit)
+
+
 def trace_bot_handlers(ctx: Context) -> None:
     hooks: dict[str, frozenset[str]] = {}  # class key -> its hook names
     for func in ctx.scan.funcs.values():
@@ -217,6 +279,7 @@ def trace_bot_handlers(ctx: Context) -> None:
             hooks[key] = hooks_of(ctx.index, f"{ctx.module}.{owner.qualname}")
         if func.name in hooks[key]:
             ctx.trace_function(func, "bot", f"bot.{owner.name}.{func.name}")
+            trace_replies(ctx, func)
 
 
 KIND = Kind(
@@ -225,5 +288,6 @@ KIND = Kind(
     plan=trace_bot_handlers,
     span_prefix="bot.",
     words=("ActivityHandler", PACKAGE, AGENTS_PACKAGE),
+    call_names=REPLY_METHODS,
     bases=tuple((package, frozenset(hooks)) for package, hooks in SDKS),
 )

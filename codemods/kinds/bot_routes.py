@@ -22,7 +22,7 @@ text — never what a user sends. Several route decorators join with `` | ``::
                                                           ...
 
 Handlers registered by calls (``app.add_route(selector, fn)``, ``app.on_message(fn)``) are not
-followed.
+followed. The handlers' replies get client spans, as ``bot_handlers`` describes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from codemods.imports import dotted_name
+from codemods.kinds.bot_handlers import trace_replies
 from codemods.plan import Context
 from codemods.registry import Kind
 from codemods.scan import FuncInfo, ModuleScan
@@ -236,6 +237,7 @@ def trace_bot_routes(ctx: Context) -> None:
         if found:
             metadata = (("route", " | ".join(found)),)
             ctx.trace_function(func, "bot", f"bot.{func.name}", metadata=metadata)
+            trace_replies(ctx, func)
 
 
 KIND = Kind(

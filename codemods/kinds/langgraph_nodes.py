@@ -13,6 +13,21 @@ functions from outside the project are reported as skipped::
                                                   return {"step": 1}
     builder.add_node("planner", plan)
                                               builder.add_node("planner", plan)
+
+Graph runs: so that the nodes of one run share one trace even when the caller opened no span,
+each statement running a compiled graph it can resolve gets a root (or child) span
+``langgraph.run`` around it — ``result = graph.invoke(...)``, ``await graph.ainvoke(...)``,
+and ``for``/``async for`` loops over ``graph.stream(...)`` / ``graph.astream(...)`` (the loop
+body runs inside the span). A compiled graph is a name bound in the module to a call of
+``compile`` on a builder (a ``StateGraph(...)``, or a call of a function of the module
+annotated to return ``StateGraph``), to a call of a function annotated to return
+``CompiledStateGraph``, or annotated ``CompiledStateGraph`` itself (a parameter too). A run that
+does not happen in its statement (``ensure_future(graph.ainvoke(x))``, ``it = graph.stream(x)``)
+is reported as skipped; graphs reached through attributes (``app.state.graph``) are not
+followed::
+
+    result = graph.invoke({"step": 0})    ->    with TraceSpan("langgraph.run"):  # goalgen: instrument
+                                                    result = graph.invoke({"step": 0})
 """
 
 from __future__ import annotations
@@ -20,10 +35,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from codemods.plan import Context
+from codemods.imports import dotted_name
+from codemods.plan import CallEdit, Context
 from codemods.references import NOT_A_FUNCTION, resolve_reference
 from codemods.registry import Kind
-from codemods.scan import CallInfo, ModuleScan
+from codemods.scan import CallInfo, ModuleScan, lookup_function
 
 if TYPE_CHECKING:
     from codemods.index import ProjectIndex
@@ -126,13 +142,105 @@ def trace_langgraph_nodes(ctx: Context) -> None:
         ctx.trace_function(func, "node", f"langgraph.node.{node_name}")
 
 
+GRAPH_PACKAGE = "langgraph"
+RUN_SPAN = "langgraph.run"
+# Method -> how its run happens within one statement: the call is the statement's value
+# ("value"), awaited there ("await"), or the iterable of a loop ("for" / "async for").
+RUN_METHODS = {"invoke": "value", "ainvoke": "await", "stream": "for", "astream": "async for"}
+
+
+def _is_langgraph(qualified: str, name: str) -> bool:
+    head, _, last = qualified.rpartition(".")
+    return last == name and (head == GRAPH_PACKAGE or head.startswith(GRAPH_PACKAGE + "."))
+
+
+def _returns(ctx: Context, call: ast.Call, name: str) -> bool:
+    """Is ``call`` a ``StateGraph(...)`` (for ``name`` "StateGraph") or a call of a function of
+    the module annotated to return langgraph's ``name``?"""
+    text = dotted_name(call.func)
+    if text is None:
+        return False
+    if name == "StateGraph" and _is_langgraph(ctx.scan.imports.resolve(text), name):
+        return True
+    key = lookup_function(ctx.scan, "", text, call.lineno) if "." not in text else None
+    returns = ctx.scan.funcs[key].node.returns if key else None
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        return _is_langgraph(ctx.scan.imports.resolve(returns.value), name)
+    annotation = dotted_name(returns) if returns is not None else None
+    return annotation is not None and _is_langgraph(ctx.scan.imports.resolve(annotation), name)
+
+
+def compiled_graphs(ctx: Context) -> set[str]:
+    """Dotted names bound to a compiled graph anywhere in the module (flow-insensitive)."""
+    scan = ctx.scan
+    builders = {t for t, c in scan.assigns if _returns(ctx, c.node, "StateGraph")}
+    found = {t for t, c in scan.assigns if _returns(ctx, c.node, "CompiledStateGraph")}
+    for target, call in scan.assigns:
+        func = call.node.func
+        if not isinstance(func, ast.Attribute) or func.attr != "compile":
+            continue
+        receiver = func.value
+        if dotted_name(receiver) in builders or (
+            isinstance(receiver, ast.Call) and _returns(ctx, receiver, "StateGraph")
+        ):
+            found.add(target)
+    for text, annotation in scan.annotated:
+        if _is_langgraph(annotation, "CompiledStateGraph"):
+            found.update((text, f"self.{text}"))
+    return found
+
+
+def _runs_in_statement(ctx: Context, call: CallInfo, how: str) -> bool:
+    """Does the run of ``call`` happen within its statement (see :data:`RUN_METHODS`)?"""
+    scope = ctx.scan.funcs[call.func_key].node if call.func_key else ctx.scan.tree
+    for node in ast.walk(scope):
+        if how in ("for", "async for"):
+            loop = ast.AsyncFor if how == "async for" else ast.For
+            if isinstance(node, loop) and node.iter is call.node:
+                return True
+        elif isinstance(node, ast.Expr | ast.Assign | ast.AnnAssign | ast.Return):
+            value = node.value
+            if how == "await":
+                value = value.value if isinstance(value, ast.Await) else None
+            if value is call.node:
+                return True
+    return False
+
+
+def trace_graph_runs(ctx: Context) -> None:
+    graphs = None
+    for call in ctx.scan.calls:
+        receiver, _, method = call.callee.rpartition(".")
+        how = RUN_METHODS.get(method)
+        if how is None:
+            continue
+        graphs = compiled_graphs(ctx) if graphs is None else graphs
+        if receiver not in graphs:
+            continue
+        if ctx.wrapped(call):
+            ctx.present("node", call.callee, call.line, RUN_SPAN)
+        elif call.in_suite:
+            reason = "statement shares its line (one-line suite or `;`)"
+            ctx.skip("node", call.callee, call.line, reason, RUN_SPAN)
+        elif not _runs_in_statement(ctx, call, how):
+            reason = f"the run does not happen in its statement (expected {how} {method}(...))"
+            ctx.skip("node", call.callee, call.line, reason, RUN_SPAN)
+        else:
+            ctx.edit_call(call, "node", call.callee, CallEdit("wrap", span=RUN_SPAN))
+
+
+def plan(ctx: Context) -> None:
+    trace_langgraph_nodes(ctx)
+    trace_graph_runs(ctx)
+
+
 KIND = Kind(
     name="node",
     order=3,
-    plan=trace_langgraph_nodes,
-    span_prefix="langgraph.node.",
-    words=("add_node", "add_sequence"),
-    call_names=frozenset({"add_node", "add_sequence"}),
+    plan=plan,
+    span_prefix="langgraph.",
+    words=("add_node", "add_sequence", "StateGraph", "CompiledStateGraph"),
+    call_names=frozenset({"add_node", "add_sequence", "compile", "StateGraph", *RUN_METHODS}),
     summarize=foreign_node_refs,
     index_names=_index_names,
 )

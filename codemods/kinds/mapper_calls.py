@@ -15,9 +15,6 @@ suite is reported as skipped)::
 
 from __future__ import annotations
 
-import ast
-
-from codemods.imports import dotted_name
 from codemods.plan import CallEdit, Context
 from codemods.registry import Kind
 
@@ -44,14 +41,6 @@ def _receivers(ctx: Context) -> set[str]:
     return found
 
 
-def _traced_with(node: ast.With | ast.AsyncWith | None, ctx: Context) -> bool:
-    if node is None:
-        return False
-    expr = node.items[0].context_expr
-    callee = dotted_name(expr.func) if isinstance(expr, ast.Call) else None
-    return callee is not None and ctx.is_runtime(ctx.scan.imports.resolve(callee), "TraceSpan")
-
-
 def trace_mapper_calls(ctx: Context) -> None:
     scan = ctx.scan
     own: set[str] = set()
@@ -66,7 +55,7 @@ def trace_mapper_calls(ctx: Context) -> None:
             if name != method or receiver not in receivers or call.func_key in own:
                 continue
             span = f"mapper.{method}"
-            if _traced_with(call.parent_with, ctx):
+            if ctx.wrapped(call):
                 ctx.present("mapper", call.callee, call.line, span)
             elif call.in_header:
                 ctx.skip(

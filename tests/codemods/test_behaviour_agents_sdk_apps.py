@@ -202,6 +202,9 @@ async def run_turn(app, fields: dict) -> list[tuple[str, str | None, object]]:
     return [(a.type, a.text, a.value) for a in adapter.sent]
 
 
+REPLY = "bot.send_activity"
+
+
 def write_project(root: Path) -> Path:
     package = root / PACKAGE
     package.mkdir(parents=True)
@@ -219,7 +222,8 @@ def copies(tmp_path_factory):
 def test_the_handlers_module_is_instrumented_under_the_route_decorators(copies) -> None:
     _, traced = copies
     text = (traced / PACKAGE / "handlers.py").read_text(encoding="utf-8")
-    assert text.count("# goalgen: instrument") == 11
+    assert text.count("# goalgen: instrument") == 11 + 8
+    assert text.count('with TraceSpan("bot.send_activity", kind="client"):') == 8  # the replies
     assert (
         '@app.message("hi")\n'
         '@trace_span("bot.on_hi", route="message:hi")  # goalgen: instrument\n'
@@ -240,7 +244,13 @@ async def test_same_replies_and_handlers_before_and_after(fields, copies, spans,
             outcomes.append((sent, list(handlers.RAN)))
     assert outcomes[0] == outcomes[1]
     case = request.node.callspec.id
-    assert [(s["name"], s["metadata"]["route"]) for s in spans] == SPANS[case]
+    handlers = [s for s in spans if s["name"] != REPLY]
+    assert [(s["name"], s["metadata"]["route"]) for s in handlers] == SPANS[case]
+    # One client span per reply, each the child of the handler that sent it.
+    by_id = {s["span_id"]: s["name"] for s in handlers}
+    replies = [s for s in spans if s["name"] == REPLY]
+    assert len(replies) == len([a for a in outcomes[1][0] if a[0] == "message"])
+    assert all(s["kind"] == "client" and s["parent_span_id"] in by_id for s in replies)
     assert {s["name"] for s in spans if s["status"] == "error"} == (
         {"bot.on_boom"} if case == "error" else set()
     )
@@ -263,7 +273,8 @@ async def test_spans_say_what_they_handled(copies, spans, record_content) -> Non
             ("message", "my-private-words", None)
         ]
         await run_turn(app, {"type": "message", "text": "boom"})
-    names = [r["name"] for r in sink.records]
+    records = [r for r in sink.records if r["name"] != REPLY]
+    names = [r["name"] for r in records]
     assert names == ["bot.gate", "bot.on_echo", "bot.done", "bot.gate", "bot.on_boom", "bot.on_error"]
     for record in sink.records:
         assert {k: v for k, v in record["metadata"].items() if k != "route"} == {
@@ -274,7 +285,7 @@ async def test_spans_say_what_they_handled(copies, spans, record_content) -> Non
         }, record["name"]
         assert CONVERSATION_ID not in json.dumps(record)
         assert "my-private-words" not in json.dumps(record)
-    boom = sink.records[4]
+    boom = records[4]
     assert (boom["status"], boom["error"]) == ("error", {"type": "ValueError", "message": "boom"})
 
 
@@ -329,6 +340,7 @@ otel = exporter.get_finished_spans()
 print(json.dumps({{
     "otel": [(s.name, format(s.context.span_id, "016x"), format(s.context.trace_id, "032x"))
              for s in otel],
-    "ours": [(r["name"], r["parent_span_id"], r["trace_id"]) for r in sink.records],
+    "ours": [(r["name"], r["parent_span_id"], r["trace_id"]) for r in sink.records
+             if r["name"] != "bot.send_activity"],
 }}))
 """

@@ -246,8 +246,27 @@ def _reply(activity: Activity) -> dict[str, Any]:
     return data
 
 
+REPLY_SPANS = ("bot.send_activity", "bot.send_activities", "bot.update_activity")
+
+
+def handler_spans(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spans of the handlers (not the client spans of their replies)."""
+    return [r for r in records if r["name"] not in REPLY_SPANS]
+
+
+def reply_spans(records: list[dict[str, Any]]) -> list[tuple[str, str | None, str]]:
+    """``(name, parent name, kind)`` per reply span of one turn, in order."""
+    names = {r["span_id"]: r["name"] for r in records}
+    return [
+        (r["name"], names.get(r["parent_span_id"]), r["kind"])
+        for r in sorted(records, key=lambda r: r["start_time"])
+        if r["name"] in REPLY_SPANS
+    ]
+
+
 def span_tree(records: list[dict[str, Any]]) -> list[tuple[str, str | None, str]]:
-    """``(name, parent name, status)`` per span of one turn, parents first."""
+    """``(name, parent name, status)`` per handler span of one turn, parents first."""
+    records = handler_spans(records)
     by_id = {r["span_id"]: r for r in records}
 
     def depth(record: dict[str, Any]) -> int:
@@ -280,6 +299,7 @@ async def converse(
                 "replies": [_reply(a) for a in adapter.activity_buffer],
                 "calls": list(getattr(bot, "calls", [])),
                 "spans": span_tree(sink.records) if sink is not None else None,
+                "replies_traced": reply_spans(sink.records) if sink is not None else None,
                 "traces": {r["trace_id"] for r in sink.records} if sink is not None else None,
             }
         )
@@ -312,10 +332,11 @@ def test_every_handler_is_instrumented_and_nothing_else(copies):
         text = (traced / PACKAGE / name).read_text()
         found = re.findall(r'(?:trace_span|TraceSpan)\("(bot\.\w+\.\w+)"\)', text)
         assert sorted(found) == sorted(spans), name  # each once: the plain helpers get none
+        bodies = re.findall(r'with TraceSpan\("bot\.\w+\.\w+"\)', text)  # not the replies
         if style == "block":
-            assert "with TraceSpan(" in text and "@trace_span(" not in text
+            assert bodies and "@trace_span(" not in text
         else:
-            assert "@trace_span(" in text and "with TraceSpan(" not in text
+            assert "@trace_span(" in text and not bodies
     # The project's decorator stays above the tool's, closest to the def.
     auth = (traced / PACKAGE / "auth.py").read_text()
     assert ("    @logged\n    @trace_span(" in auth) is (style == "decorator")
@@ -371,6 +392,10 @@ def test_echo_bot_spans_nest_like_the_calls(copies, sink):
     assert steps[0]["spans"] == [turn, echo("on_members_added_activity")]
     assert steps[9]["spans"] == [turn, echo("on_members_removed_activity")]
     assert by_text["hi"] == [turn, msg]
+    # Each reply is a client span under the handler that sent it.
+    replies = {step["sent"].get("text", step["sent"]["type"]): step["replies_traced"] for step in steps}
+    assert replies["hi"] == [("bot.send_activity", "bot.EchoBot.on_message_activity", "client")]
+    assert len(replies["messageReaction"]) == 3
     assert by_text["help"] == [turn, msg]  # on_help is a plain method: no span of its own
     # A handler that calls another handler: the welcome span is the message span's child.
     assert by_text["welcome me"] == [
@@ -438,9 +463,10 @@ def test_bot_spans_say_what_they_handled(copies, sink, record_content):
     ):
         assert records, activity_type
         for record in records:
-            assert record["metadata"] == {
-                **wanted, "bot.activity.type": activity_type, "bot.channel_id": channel
-            }, record["name"]
+            expected = {**wanted, "bot.activity.type": activity_type, "bot.channel_id": channel}
+            if record["name"] in REPLY_SPANS:  # the turn's attributes, not the handler's class
+                del expected["bot.class"]
+            assert record["metadata"] == expected, record["name"]
             assert CONVERSATION["id"] not in json.dumps(record)
             assert PRIVATE not in json.dumps(record)
     failed = {r["name"]: r for r in by_step[2]}

@@ -213,7 +213,7 @@ NEWER_APP = """
 NEWER_APP_TRACED = """
     from botbuilder.core import ActivityHandler
     from fastapi import FastAPI
-    from frmk.utils.tracing import trace_span
+    from frmk.utils.tracing import TraceSpan, trace_span
     from frmk.utils.tracing.asgi import TraceContextMiddleware
     from langgraph.graph import StateGraph
 
@@ -233,7 +233,8 @@ NEWER_APP_TRACED = """
     class MyBot[T](ActivityHandler):
         @trace_span("bot.MyBot.on_message_activity")  # goalgen: instrument
         async def on_message_activity(self, turn_context):
-            await turn_context.send_activity(f"echo: {turn_context.activity.text}")
+            with TraceSpan("bot.send_activity", kind="client"):  # goalgen: instrument
+                await turn_context.send_activity(f"echo: {turn_context.activity.text}")
 
 
     @trace_span("langgraph.node.plan")  # goalgen: instrument

@@ -32,7 +32,7 @@ REWRITES = [
             pass
         """,
         """
-        from frmk.utils.tracing import trace_span
+        from frmk.utils.tracing import TraceSpan, trace_span
         from microsoft_agents.hosting.core import AgentApplication, TurnState
 
         app = AgentApplication[TurnState](storage=storage)
@@ -41,7 +41,8 @@ REWRITES = [
         @app.message("hi")
         @trace_span("bot.on_hi", route="message:hi")  # goalgen: instrument
         async def on_hi(context, state):
-            await context.send_activity("hello")
+            with TraceSpan("bot.send_activity", kind="client"):  # goalgen: instrument
+                await context.send_activity("hello")
 
 
         @app.error
@@ -521,7 +522,8 @@ def test_block_style_carries_the_route_and_round_trips() -> None:
     async def on_hi(context, state):
         """Greet."""
         with TraceSpan("bot.on_hi", route="message:hi"):  # goalgen: instrument
-            await context.send_activity("hello")
+            with TraceSpan("bot.send_activity", kind="client"):  # goalgen: instrument
+                await context.send_activity("hello")
     '''
     check(before, after, kinds=BOT, style="block")
 

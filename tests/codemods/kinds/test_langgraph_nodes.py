@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from codemod_cases import actions, check, check_noop, dedent, run
+from codemod_cases import actions, check, check_noop, dedent, remove, run
 
 NODE = ("node",)
 
@@ -337,3 +337,167 @@ def test_add_sequence_registers_nodes() -> None:
         ("node", "langgraph.node.second", "added"),
         ("node", "lambda s: s", "skipped"),
     ]
+
+
+# -- graph runs ----------------------------------------------------------------------------
+
+RUNS = [
+    pytest.param(
+        """
+        from langgraph.graph import StateGraph
+        from langgraph.graph.state import CompiledStateGraph
+
+
+        def build() -> StateGraph:
+            return StateGraph(dict)
+
+
+        builder = StateGraph(dict)
+        graph = builder.compile()
+        other = build().compile(checkpointer=None)
+
+
+        def run(x):
+            result = graph.invoke(x)
+            return result
+
+
+        async def arun(x, compiled: CompiledStateGraph):
+            # the whole turn
+            return await compiled.ainvoke(x)
+
+
+        async def each(x):
+            async for chunk in other.astream(x):
+                print(chunk)
+            for chunk in graph.stream(x):
+                print(chunk)
+        """,
+        """
+        from frmk.utils.tracing import TraceSpan
+        from langgraph.graph import StateGraph
+        from langgraph.graph.state import CompiledStateGraph
+
+
+        def build() -> StateGraph:
+            return StateGraph(dict)
+
+
+        builder = StateGraph(dict)
+        graph = builder.compile()
+        other = build().compile(checkpointer=None)
+
+
+        def run(x):
+            with TraceSpan("langgraph.run"):  # goalgen: instrument
+                result = graph.invoke(x)
+            return result
+
+
+        async def arun(x, compiled: CompiledStateGraph):
+            # the whole turn
+            with TraceSpan("langgraph.run"):  # goalgen: instrument
+                return await compiled.ainvoke(x)
+
+
+        async def each(x):
+            with TraceSpan("langgraph.run"):  # goalgen: instrument
+                async for chunk in other.astream(x):
+                    print(chunk)
+            with TraceSpan("langgraph.run"):  # goalgen: instrument
+                for chunk in graph.stream(x):
+                    print(chunk)
+        """,
+        id="invoke-ainvoke-and-stream-loops",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), RUNS)
+def test_graph_runs(before: str, after: str) -> None:
+    check(before, after, kinds=NODE)
+
+
+def test_runs_outside_their_statement_and_unknown_receivers_are_left_alone() -> None:
+    code = dedent(
+        """
+        import asyncio
+
+        from langgraph.graph import StateGraph
+
+        graph = StateGraph(dict).compile()
+
+
+        async def later(request, x):
+            task = asyncio.ensure_future(graph.ainvoke(x))
+            it = graph.stream(x)
+            await request.app.state.graph.ainvoke(x)
+            agent.invoke(x)
+            return task, it
+        """
+    )
+    result = run(code, kinds=NODE)
+    assert result.code == code
+    assert [(t.line, t.action, t.reason) for t in result.targets] == [
+        (9, "skipped", "the run does not happen in its statement (expected await ainvoke(...))"),
+        (10, "skipped", "the run does not happen in its statement (expected for stream(...))"),
+    ]
+
+
+RUN_GRAPH = '''
+from typing import Annotated, TypedDict
+import operator
+
+from langgraph.graph import END, START, StateGraph
+
+
+class State(TypedDict):
+    log: Annotated[list[str], operator.add]
+
+
+def first(state: State):
+    return {"log": ["first"]}
+
+
+def second(state: State):
+    return {"log": ["second"]}
+
+
+builder = StateGraph(State)
+builder.add_node("first", first)
+builder.add_node("second", second)
+builder.add_edge(START, "first")
+builder.add_edge("first", "second")
+builder.add_edge("second", END)
+graph = builder.compile()
+
+
+async def run_once():
+    result = await graph.ainvoke({"log": []})
+    return result
+
+
+def stream_once():
+    seen = []
+    for chunk in graph.stream({"log": []}):
+        seen.append(chunk)
+    return seen
+'''
+
+
+async def test_nodes_of_a_run_share_one_trace_under_one_root_without_an_open_span(
+    load, spans
+) -> None:
+    traced = run(RUN_GRAPH, module="rungraph.graph", kinds=NODE)
+    assert [t.action for t in traced.targets] == ["added"] * 4
+    module = load({"rungraph.graph": traced.code}, "rungraph.graph")
+    assert await module.run_once() == {"log": ["first", "second"]}
+    assert len(module.stream_once()) == 2
+    runs = [s for s in spans if s["name"] == "langgraph.run"]
+    assert len(runs) == 2 and all(r["parent_span_id"] is None for r in runs)
+    for root in runs:
+        nodes = [s for s in spans if s["trace_id"] == root["trace_id"] and s is not root]
+        assert sorted(s["name"] for s in nodes) == ["langgraph.node.first", "langgraph.node.second"]
+        assert {s["parent_span_id"] for s in nodes} == {root["span_id"]}
+    assert runs[0]["trace_id"] != runs[1]["trace_id"]
+    assert remove(traced.code, "rungraph.graph").code == RUN_GRAPH

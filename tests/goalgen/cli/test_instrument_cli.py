@@ -127,7 +127,7 @@ def test_json_report(project: Path) -> None:
     assert report["mode"] == "check" and report["return_code"] == 1
     assert report["summary"]["files_scanned"] == 7
     assert report["summary"]["files_changed"] == 5
-    assert report["summary"]["targets"]["bot"] == 3
+    assert report["summary"]["targets"]["bot"] == 4  # three handlers and one reply
     found = {
         (f["path"], t["kind"], t["name"])
         for f in report["files"]
