@@ -147,7 +147,7 @@ def test_segments_never_overlap_and_cover_the_trace(write_spans, span_record):
         )
     path = path_of(write_spans, records)
     segments = path.segments
-    assert all(a.end <= b.start + 1e-9 for a, b in zip(segments, segments[1:]))
+    assert all(a.end <= b.start + 1e-9 for a, b in zip(segments, segments[1:], strict=False))
     assert segments[0].start == pytest.approx(path.trace.start_time)
     assert sum(s.duration_ms for s in segments) == pytest.approx(1000)
     # each span on the path has a parent on the path
