@@ -39,11 +39,13 @@ from goalgen.traces.tree import SpanNode, Trace
 @dataclass(frozen=True)
 class Segment:
     """From ``start`` to ``end`` (seconds, skew-corrected) the trace waited on ``span`` itself
-    (None: on no span in the input)."""
+    (None: on no span in the input); ``offset`` is the skew shift applied to the span, so
+    ``start - offset`` is the same moment on the span's own clock."""
 
     span: Span | None
     start: float
     end: float
+    offset: float = 0.0
 
     @property
     def duration_ms(self) -> float:
@@ -135,11 +137,11 @@ def _walk(window: _Window, children: list[SpanNode]) -> tuple[list[Segment], lis
         if end > cursor:
             continue  # overlaps the cursor: ran beside a child picked later
         if end < cursor:
-            segments.append(Segment(span, end, cursor))
+            segments.append(Segment(span, end, cursor, window.offset))
         picked.append(_Window(child, start, end, offset))
         cursor = start
     if cursor > window.start:
-        segments.append(Segment(span, window.start, cursor))
+        segments.append(Segment(span, window.start, cursor, window.offset))
     return segments, picked
 
 

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from goalgen.traces.critical_path import critical_path
+from goalgen.traces.critical_path import CriticalPath, critical_path
 from goalgen.traces.records import Span
 from goalgen.traces.tree import SpanNode, Trace
 
@@ -36,6 +36,7 @@ SPAN_FIELDS = (
     "duration_ms",
     "flags",  # FLAGS bits
     "critical_ms",  # time the trace waited on this span itself (0 when not on the path)
+    "critical_segments",  # when: [start, end, start, end...] ms from the trace's start
     "kind",
     "input_tokens",  # gen_ai.usage.input_tokens, or null
     "output_tokens",  # gen_ai.usage.output_tokens, or null
@@ -73,6 +74,18 @@ def _flags(node: SpanNode, critical: bool) -> int:
     return sum(bit for name, bit in FLAGS.items() if marks[name])
 
 
+def _segments(path: CriticalPath, start: float) -> dict[str, list[float]]:
+    """Each span's critical segments on its own clock (where its bar is drawn), flattened."""
+    found: dict[str, list[float]] = {}
+    for segment in path.segments:
+        if segment.span is not None:
+            moved = start + segment.offset
+            found.setdefault(segment.span.span_id, []).extend(
+                [(segment.start - moved) * 1000, (segment.end - moved) * 1000]
+            )
+    return found
+
+
 def page_data(traces: list[Trace]) -> dict[str, Any]:
     """What the page's script draws: services, traces, and every span as a ``SPAN_FIELDS`` row."""
     services = sorted({span.service for trace in traces for span in trace.spans})
@@ -84,6 +97,7 @@ def page_data(traces: list[Trace]) -> dict[str, Any]:
         critical = path.critical_ms()
         on_path = path.span_ids
         start = trace.start_time
+        segments = _segments(path, start)
         trace_rows.append(
             {
                 "trace_id": trace.trace_id,
@@ -107,6 +121,7 @@ def page_data(traces: list[Trace]) -> dict[str, Any]:
                         span.duration_ms,
                         _flags(node, span.span_id in on_path),
                         critical.get(span.span_id, 0.0),
+                        segments.get(span.span_id, []),
                         span.kind,
                         _tokens(span, "input_tokens"),
                         _tokens(span, "output_tokens"),

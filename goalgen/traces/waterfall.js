@@ -32,6 +32,7 @@
   }
 
   function ms(value) {
+    if (value === 0) return "0";
     if (value >= 1000) return (value / 1000).toFixed(2) + " s";
     if (value >= 100) return value.toFixed(0) + " ms";
     if (value >= 1) return value.toFixed(1) + " ms";
@@ -110,10 +111,11 @@
     const label = el("div", "label");
     label.append(
       el("span", "toggle", collapsed.has(t) ? "▸" : "▾"),
-      el("span", "", "trace " + trace.trace_id.slice(0, 12) + " · " + plural(trace.span_count, "span") +
-        " · " + trace.services.join(", ") + " · " + ms(trace.duration_ms)),
+      el("span", "", "trace " + trace.trace_id.slice(0, 12) + " · " + ms(trace.duration_ms) +
+        " · " + plural(trace.span_count, "span")),
     );
     if (trace.errors) label.append(el("span", "trace-errors", " · " + plural(trace.errors, "error")));
+    label.append(el("span", "", " · " + trace.services.join(", ")));
     label.title = "trace " + trace.trace_id + " started " + new Date(trace.start_time * 1000).toISOString();
     const timeline = el("div", "timeline");
     for (let i = 0; i <= 4; i++) {
@@ -156,9 +158,19 @@
     bar.style.left = left + "%";
     bar.style.width = width + "%";
     bar.style.backgroundColor = colour(span[F.service]);
+    timeline.append(bar);
+    const segments = span[F.critical_segments];
+    for (let i = 0; i < segments.length; i += 2) {
+      const from = Math.max(0, Math.min(100, segments[i] / total * 100));
+      const to = Math.max(from, Math.min(100, segments[i + 1] / total * 100));
+      const piece = el("div", "critical-segment");
+      piece.style.left = from + "%";
+      piece.style.width = to - from + "%";
+      timeline.append(piece);
+    }
     const duration = el("span", "duration", ms(span[F.duration_ms]));
     duration.style.left = left + width + "%";
-    timeline.append(bar, duration);
+    timeline.append(duration);
     row.append(label, timeline);
     return row;
   }
