@@ -1,11 +1,15 @@
-"""`goalgen traces`: show span JSON lines from one or more processes as trace trees or timings."""
+"""`goalgen traces`: show span JSON lines from one or more processes as trace trees, timings,
+critical paths or an HTML waterfall."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
+from typing import Any
 
 import click
+from rich.text import Text
 
 from goalgen.cli.terminal import Terminal, pass_terminal
 from goalgen.traces import (
@@ -16,6 +20,8 @@ from goalgen.traces import (
     read_spans,
     select_traces,
 )
+from goalgen.traces.critical_path import critical_path, critical_path_text
+from goalgen.traces.filters import TraceFilter, parse_time
 from goalgen.traces.render import (
     cycle_text,
     models_table,
@@ -46,6 +52,35 @@ MAX_CYCLE_WARNINGS = 10
     show_default=True,
     help="text: trees (rich on a terminal); json: machine-readable on stdout.",
 )
+@click.option("--service", metavar="NAME", help="Only traces with a span of service NAME.")
+@click.option("--errors", "only_errors", is_flag=True, help="Only traces with a failed span.")
+@click.option(
+    "--since",
+    metavar="TIME",
+    callback=lambda _ctx, _param, value: _time(value),
+    help="Only traces that started at or after TIME (epoch s, ISO 8601, or an age: 15m, 2h, 1d).",
+)
+@click.option(
+    "--until",
+    metavar="TIME",
+    callback=lambda _ctx, _param, value: _time(value),
+    help="Only traces that started at or before TIME (as --since).",
+)
+@click.option(
+    "--slowest", type=click.IntRange(min=1), metavar="N", help="Only the N longest traces."
+)
+@click.option(
+    "--critical-path",
+    "show_critical",
+    is_flag=True,
+    help="Also list each trace's critical path (the spans that decided when it ended).",
+)
+@click.option(
+    "--html",
+    "html_path",
+    metavar="OUT.html",
+    help="Write one self-contained HTML waterfall page instead of printing the traces.",
+)
 @pass_terminal
 def traces(
     terminal: Terminal,
@@ -53,13 +88,23 @@ def traces(
     trace_id: str | None,
     stats: bool,
     output_format: str,
+    service: str | None,
+    only_errors: bool,
+    since: float | None,
+    until: float | None,
+    slowest: int | None,
+    show_critical: bool,
+    html_path: str | None,
 ) -> None:
     """Show the spans in LOGFILE... (JSON lines, merged across files) as one tree per trace.
 
     Files from several processes are merged, so a request that crossed from the bot to the
     orchestrator shows as one tree. Lines that are not spans are skipped with a warning, and
-    parent cycles are broken with one; use - to read standard input.
+    parent cycles are broken with one; use - to read standard input. The filters keep whole
+    traces; --slowest applies last and lists the longest first.
     """
+    if html_path is not None and (stats or output_format == "json"):
+        raise click.UsageError("--html cannot be combined with --stats or --format json")
     try:
         result = read_spans(logfiles, stdin=sys.stdin.buffer)
     except OSError as exc:
@@ -79,14 +124,42 @@ def traces(
         found = select_traces(found, trace_id)
         if not found:
             terminal.abort(f"no trace id starts with {trace_id!r}", 1)
-    if output_format == "json":
-        terminal.write(_json(found, stats, result.skipped))
+    chosen = TraceFilter(service, only_errors, since, until, slowest)
+    if found and chosen != TraceFilter():
+        found = chosen.apply(found)
+        if not found:
+            terminal.abort("no trace matches the filters", 1)
+    if html_path is not None:
+        _write_html(terminal, html_path, found)
+    elif output_format == "json":
+        terminal.write(_json(found, stats, result.skipped, show_critical))
     elif not found:
         terminal.info("no spans found")
     elif stats:
         _print_stats(terminal, found)
     else:
-        _print_trees(terminal, found)
+        _print_trees(terminal, found, show_critical)
+
+
+def _time(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_time(value, time.time())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _write_html(terminal: Terminal, path: str, found: list[Trace]) -> None:
+    from goalgen.traces.html import write_html  # only this output needs the page assets
+
+    try:
+        write_html(path, found)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        terminal.abort(printable(f"cannot write HTML file {path}: {reason}"), 2)
+    spans = sum(len(trace.spans) for trace in found)
+    terminal.info(printable(f"wrote {len(found)} trace(s), {spans} span(s) to {path}"))
 
 
 def _warn_cycles(terminal: Terminal, found: list[Trace]) -> None:
@@ -97,7 +170,15 @@ def _warn_cycles(terminal: Terminal, found: list[Trace]) -> None:
         terminal.warn(f"{len(cycles) - MAX_CYCLE_WARNINGS} more parent cycle(s) not listed")
 
 
-def _json(found: list[Trace], stats: bool, skipped: int) -> str:
+def _trace_dict(trace: Trace, show_critical: bool) -> dict[str, Any]:
+    data = trace.to_dict()
+    if show_critical:
+        data["critical_path"] = critical_path(trace).to_dict()
+    return data
+
+
+def _json(found: list[Trace], stats: bool, skipped: int, show_critical: bool) -> str:
+    payload: dict[str, Any]
     if stats:
         spans = [span for trace in found for span in trace.spans]
         payload = {
@@ -105,7 +186,7 @@ def _json(found: list[Trace], stats: bool, skipped: int) -> str:
             "models": [u.to_dict() for u in compute_model_usage(spans)],
         }
     else:
-        payload = {"traces": [t.to_dict() for t in found]}
+        payload = {"traces": [_trace_dict(t, show_critical) for t in found]}
     payload["skipped_lines"] = skipped
     return json.dumps(payload, indent=2) + "\n"
 
@@ -125,11 +206,18 @@ def _print_stats(terminal: Terminal, found: list[Trace]) -> None:
             terminal.write("\n" + models_text(usage))
 
 
-def _print_trees(terminal: Terminal, found: list[Trace]) -> None:
-    if terminal.out.is_terminal:
-        for index, trace in enumerate(found):
+def _print_trees(terminal: Terminal, found: list[Trace], show_critical: bool) -> None:
+    """Each trace's tree, followed with ``show_critical`` by its critical path."""
+    blocks = []
+    for index, trace in enumerate(found):
+        path = critical_path_text(critical_path(trace)) if show_critical else ""
+        if terminal.out.is_terminal:
             if index:
                 terminal.out.print()
             terminal.out.print(rich_tree(trace))
-    else:
-        terminal.write(render_text(found))
+            if path:
+                terminal.out.print(Text(path.rstrip("\n"), "bold"))
+        else:
+            blocks.append(render_text([trace]) + path)
+    if blocks:
+        terminal.write("\n".join(blocks))
