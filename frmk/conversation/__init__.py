@@ -9,9 +9,10 @@
 
 from frmk.conversation.context import CONVERSATION_TYPES, ConversationContext
 from frmk.conversation.database_mapper import DEFAULT_DB_PATH, DatabaseMapper
-from frmk.conversation.factory import STRATEGIES, create_mapper
+from frmk.conversation.factory import STRATEGIES, create_mapper, database_url
 from frmk.conversation.hash_mapper import HashMapper
 from frmk.conversation.mapper import ConversationMapper, MappingResult
+from frmk.conversation.postgres_mapper import PostgresMapper
 
 __all__ = [
     "CONVERSATION_TYPES",
@@ -22,5 +23,7 @@ __all__ = [
     "DatabaseMapper",
     "HashMapper",
     "MappingResult",
+    "PostgresMapper",
     "create_mapper",
+    "database_url",
 ]

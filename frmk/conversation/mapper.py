@@ -2,7 +2,8 @@
 
 The bot asks a mapper which LangGraph thread a Teams/Emulator conversation belongs to, so the
 workflow's checkpoints follow the conversation. Implementations: ``HashMapper`` (stateless,
-derived ids) and ``DatabaseMapper`` (SQLite, persisted ids).
+derived ids), ``DatabaseMapper`` (SQLite, persisted ids) and ``PostgresMapper`` (PostgreSQL,
+persisted ids shared by bot replicas).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Read specs written for the public GoalGen (schema versions 1 and 2, Azure sections).
 
 What cannot run here falls back to the embedded defaults with a warning: Cosmos/Redis
-checkpoints become SQLite, Azure AD authentication and Azure deployment sections are not
+checkpoints become SQLite (PostgreSQL ones are generated), Azure AD authentication and Azure deployment sections are not
 generated. Schema migrations that add state fields are folded into the context fields, so
 state saved before the migration still loads (new fields start empty).
 """
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from goalgen.spec.model import Issue
+from goalgen.spec.model import CHECKPOINT_BACKENDS, Issue
 
 CURRENT_SCHEMA_VERSION = 2
-SUPPORTED_CHECKPOINT_BACKENDS = ("sqlite",)
 
 
 def migrated_context_fields(doc: dict[str, Any], warnings: list[Issue]) -> list[str]:
@@ -42,9 +41,10 @@ def fallback_warnings(doc: dict[str, Any]) -> list[Issue]:
                               f"knows ({CURRENT_SCHEMA_VERSION}); reading it as version "
                               f"{CURRENT_SCHEMA_VERSION}"))
     backend = doc.get("state_management", {}).get("checkpointing", {}).get("backend")
-    if backend is not None and backend.lower() not in SUPPORTED_CHECKPOINT_BACKENDS:
+    if backend is not None and checkpoint_backend(doc) != backend.lower():
         warnings.append(Issue("state_management.checkpointing.backend",
-                              f"{backend!r} is not available here; using SQLite checkpoints "
+                              f"{backend!r} is not available here (sqlite and postgres are); "
+                              "using SQLite checkpoints "
                               "(CHECKPOINT_DB)"))
     if _auth_types(doc.get("authentication", {})) - {"none"}:
         warnings.append(Issue("authentication", "Azure AD authentication is not generated; the bot "
@@ -64,6 +64,13 @@ def fallback_warnings(doc: dict[str, Any]) -> list[Issue]:
         warnings.append(Issue("api.versioning", "the orchestrator serves POST /api/v1/message "
                               "whatever the versioning settings"))
     return warnings
+
+
+def checkpoint_backend(doc: dict[str, Any]) -> str:
+    """``state_management.checkpointing.backend`` when this GoalGen generates it, else sqlite."""
+    backend = doc.get("state_management", {}).get("checkpointing", {}).get("backend")
+    backend = str(backend or CHECKPOINT_BACKENDS[0]).lower()
+    return backend if backend in CHECKPOINT_BACKENDS else CHECKPOINT_BACKENDS[0]
 
 
 def _auth_types(section: Any) -> set[str]:

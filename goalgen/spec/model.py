@@ -14,6 +14,9 @@ TOOL_TYPES = ("http", "sql", "vectordb", "function", "internal")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # `ux.teams.sdk`: what teams_app/ is built on (botbuilder, or the Microsoft 365 Agents SDK).
 TEAMS_SDKS = ("botbuilder", "agents")
+# `state_management.checkpointing.backend`: where the orchestrator keeps threads (SQLite embedded,
+# or one PostgreSQL database shared by several processes). Other backends fall back to SQLite.
+CHECKPOINT_BACKENDS = ("sqlite", "postgres")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class GoalSpec:
     tools: list[ToolSpec]
     context_fields: list[ContextField]
     teams_sdk: str = TEAMS_SDKS[0]
+    checkpoint_backend: str = CHECKPOINT_BACKENDS[0]
     document: dict[str, Any] = field(default_factory=dict)
 
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from goalgen.spec.migrate import CURRENT_SCHEMA_VERSION, migrated_context_fields
+from goalgen.spec.migrate import (
+    CURRENT_SCHEMA_VERSION,
+    checkpoint_backend,
+    migrated_context_fields,
+)
 from goalgen.spec.model import TEAMS_SDKS, AgentSpec, ContextField, GoalSpec, Issue, ToolSpec
 from goalgen.spec.names import env_placeholders, to_class_name, to_identifier
 
@@ -91,7 +95,8 @@ def build_goal_spec(doc: dict[str, Any], warnings: list[Issue]) -> tuple[GoalSpe
         description=doc.get("description", ""), version=doc["version"],
         schema_version=doc.get("schema_version", CURRENT_SCHEMA_VERSION),
         supervisor=supervisor, agents=[a for a in agents if a is not supervisor], tools=tools,
-        context_fields=context_fields, teams_sdk=_teams_sdk(doc), document=doc,
+        context_fields=context_fields, teams_sdk=_teams_sdk(doc),
+        checkpoint_backend=checkpoint_backend(doc), document=doc,
     )
     return spec, errors
 

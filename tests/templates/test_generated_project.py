@@ -39,7 +39,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def project_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TRACING_", "PYTEST_", "ORCHESTRATOR_", "BOT_"))}
+           if not k.startswith(("TRACING_", "PYTEST_", "ORCHESTRATOR_", "BOT_"))
+           and k not in ("DATABASE_URL", "POSTGRES_URL")}
     env.update(PYTHON=PYTHON, LLM_PROVIDER="local", **extra)
     return env
 

@@ -2,7 +2,13 @@
 
 import pytest
 
-from frmk.conversation import ConversationContext, DatabaseMapper, HashMapper, create_mapper
+from frmk.conversation import (
+    ConversationContext,
+    DatabaseMapper,
+    HashMapper,
+    PostgresMapper,
+    create_mapper,
+)
 
 
 def test_default_is_hash(monkeypatch):
@@ -37,3 +43,28 @@ def test_unknown_strategy_names_it_and_the_choices(monkeypatch):
     monkeypatch.setenv("CONVERSATION_MAPPING_STRATEGY", "memcache")
     with pytest.raises(ValueError, match="'memcache'"):
         create_mapper()
+
+
+@pytest.mark.parametrize(
+    ("variable", "config", "chosen"),
+    [
+        ("DATABASE_URL", {}, PostgresMapper),
+        ("POSTGRES_URL", {}, PostgresMapper),
+        ("DATABASE_URL", {"path": "data/x.db"}, DatabaseMapper),
+    ],
+    ids=["DATABASE_URL", "POSTGRES_URL", "a configured path wins"],
+)
+async def test_a_database_url_in_the_environment_keeps_mappings_in_postgres(
+    monkeypatch, postgres_url, variable, config, chosen
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("POSTGRES_URL", raising=False)
+    monkeypatch.setenv(variable, postgres_url)
+    monkeypatch.setenv("CONVERSATION_MAPPING_STRATEGY", "database")
+
+    mapper = create_mapper(config)
+
+    assert type(mapper) is chosen
+    if chosen is PostgresMapper:
+        async with mapper:
+            assert (await mapper.get_thread_id(ConversationContext("emulator", "c", "u"))).is_new

@@ -24,6 +24,7 @@ EXPECTED_SAMPLE_FILES = {
     "pyproject.toml",
     "teams_app/__init__.py", "teams_app/bot.py", "teams_app/server.py",
     "orchestrator/__init__.py", "orchestrator/checkpoints.py", "orchestrator/main.py",
+    "orchestrator/postgres.py",
     "orchestrator/turns.py",
     "workflow/__init__.py", "workflow/graph.py", "workflow/state.py", "workflow/tools.py",
     "workflow/agents/__init__.py", "workflow/agents/supervisor_agent.py",

@@ -113,6 +113,43 @@ def test_ux_teams_sdk_picks_the_bot_sdk(sample: dict[str, Any], teams: dict, sdk
     assert result.warnings == []
 
 
+@pytest.mark.parametrize(
+    ("checkpointing", "backend", "warned"),
+    [
+        (None, "sqlite", False),
+        ({"backend": "sqlite"}, "sqlite", False),
+        ({"backend": "postgres"}, "postgres", False),
+        ({"backend": "Postgres"}, "postgres", False),
+        ({"backend": "redis"}, "sqlite", True),
+    ],
+    ids=["default", "sqlite", "postgres", "any case", "unavailable falls back"],
+)
+def test_checkpointing_backend_picks_where_threads_live(
+    sample: dict[str, Any], checkpointing: dict | None, backend: str, warned: bool
+) -> None:
+    if checkpointing is None:
+        del sample["state_management"]["checkpointing"]
+    else:
+        sample["state_management"]["checkpointing"] = checkpointing
+
+    result = load_spec_document(sample)
+
+    assert result.spec.checkpoint_backend == backend
+    assert [w.path for w in result.warnings] == (
+        ["state_management.checkpointing.backend"] if warned else []
+    )
+
+
+def test_a_checkpointing_backend_that_is_not_a_string_is_an_error(
+    sample: dict[str, Any]
+) -> None:
+    sample["state_management"]["checkpointing"] = {"backend": 5}
+
+    assert errors_of(sample) == [
+        "state_management.checkpointing.backend: expected a string, got a number"
+    ]
+
+
 def test_an_unknown_ux_teams_key_is_a_warning(sample: dict[str, Any]) -> None:
     sample["ux"]["teams"]["sso"] = True
 
