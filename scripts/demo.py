@@ -28,8 +28,9 @@ from travel_sample import REPO, SDKS, GoalgenError, goalgen, sample_services, sa
 
 from frmk.testing import BotTestClient, BotTestError
 from frmk.testing.services import ProjectServices, ServiceError
-from goalgen.traces import build_traces, compute_stats, read_spans
-from goalgen.traces.render import rich_tree, stats_table
+from goalgen.traces import build_traces, compute_model_usage, compute_stats, read_spans
+from goalgen.traces.html import write_html
+from goalgen.traces.render import models_table, rich_tree, stats_table
 
 DEMO = REPO / ".demo"
 PROJECT = DEMO / "travel_planning"
@@ -83,12 +84,19 @@ def show_traces(files: list[Path]) -> None:
         console.print(rich_tree(trace))
         console.print()
     console.print(stats_table(compute_stats(result.spans)))
+    usage = compute_model_usage(result.spans)
+    if not usage:
+        raise DemoError("no LLM span carries a model and token counts (is the llm kind on?)")
+    console.print(models_table(usage))
     crossing = [t for t in traces if {"bot", "orchestrator"} <= set(t.services)]
     if not crossing:
         raise DemoError("no trace spans both the bot and the orchestrator (traceparent lost?)")
+    page = RUN / "traces.html"
+    write_html(page, traces)
     console.print(
         f"[bold green]{len(crossing)} trace(s) cross from the bot into the orchestrator.[/] "
-        f"Span files: {', '.join(str(f.relative_to(REPO)) for f in files)}"
+        f"Span files: {', '.join(str(f.relative_to(REPO)) for f in files)}; "
+        f"waterfall: {page.relative_to(REPO)}"
     )
 
 

@@ -21,17 +21,18 @@ from pathlib import Path
 import pytest
 
 from frmk.testing import BotTestClient, reply_texts
-from frmk.testing.services import ProjectServices, is_healthy
+from frmk.testing.services import ProjectServices, is_healthy, stop_service
 from goalgen.traces import Trace, build_traces, read_spans
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 travel_sample = importlib.import_module("travel_sample")
+travel_apis = importlib.import_module("travel_apis")
 MESSAGES = [
     "I need a flight from Seattle to Paris on 2026-12-20 for 2 people",
     "Find me a hotel in Paris",
 ]
-COMPONENTS = {"bot", "api", "node", "agent", "mapper", "tool"}
+COMPONENTS = {"bot", "api", "node", "agent", "mapper", "tool", "llm", "http"}
 
 
 def goalgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -58,21 +59,24 @@ def project(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def services(project):
-    run = ProjectServices(
-        project,
-        project.parent / "run",
-        env={
-            "LLM_PROVIDER": "local",
-            "CHECKPOINT_DB": str(project.parent / "run" / "checkpoints.sqlite"),
-            "CONVERSATION_DB_PATH": str(project.parent / "run" / "conversations.sqlite"),
-        },
-        health_timeout=60,
-    )
-    run.start()
-    try:
-        yield run
-    finally:
-        run.stop()
+    """The project's services, its tools calling the stand-in flight and hotel APIs."""
+    with travel_apis.TravelApis() as apis:
+        run = ProjectServices(
+            project,
+            project.parent / "run",
+            env={
+                "LLM_PROVIDER": "local",
+                "CHECKPOINT_DB": str(project.parent / "run" / "checkpoints.sqlite"),
+                "CONVERSATION_DB_PATH": str(project.parent / "run" / "conversations.sqlite"),
+                **apis.env(),
+            },
+            health_timeout=60,
+        )
+        run.start()
+        try:
+            yield run
+        finally:
+            run.stop()
 
 
 def wait_for_trace(files: list[Path], timeout: float = 10.0) -> tuple[Trace | None, list[Trace]]:
@@ -109,9 +113,7 @@ async def test_conversation_is_one_trace_across_bot_and_orchestrator(services):
     found = {t.trace_id: sorted({(s.service, s.component) for s in t.spans}) for t in traces}
     assert trace is not None, f"no trace with all of {sorted(COMPONENTS)}: {found}"
     assert set(trace.services) == {"bot", "orchestrator"}
-    # The sample's flight tool has no FLIGHT_API_URL here: its span says the tool failed
-    # ("not configured"), the only failure; the agent still answers.
-    assert [s.name for s in trace.spans if s.failed] == ["execute_tool flight_search"]
+    assert [s.name for s in trace.spans if s.failed] == []
 
     by_id = {s.span_id: s for s in trace.spans}
     crossing = [
@@ -122,12 +124,36 @@ async def test_conversation_is_one_trace_across_bot_and_orchestrator(services):
         and by_id[s.parent_span_id].service == "bot"
     ]
     assert crossing, "no orchestrator span has a bot span as parent (traceparent not carried)"
-    assert crossing[0].component == "api"
+    (server,) = crossing  # the orchestrator's server span, child of the bot's client span
+    assert (server.kind, server.component, server.name) == ("server", "api", "POST /api/v1/message")
+    assert server.metadata["http.response.status_code"] == 200
+    assert server.metadata["http.route"] == "/api/v1/message"
+    client = by_id[server.parent_span_id]
+    assert (client.kind, client.component, client.name) == ("client", "http", "POST")
+    assert client.metadata["http.response.status_code"] == 200
+    assert client.metadata["url.full"] == services.orchestrator.url + "/api/v1/message"
     (root,) = trace.roots  # one tree: nothing orphaned across the process boundary
     assert root.span.service == "bot" and not root.orphan
+    assert by_id[client.parent_span_id] is root.span
     mapper = next(s for s in trace.spans if s.component == "mapper")
-    assert by_id[mapper.parent_span_id] is root.span  # the bot span holds the mapper and the api
-    assert by_id[crossing[0].parent_span_id].service == "bot"
+    assert by_id[mapper.parent_span_id] is root.span  # the bot span holds the mapper and the call
+    replies = [s for s in trace.spans if s.name == "bot.send_activity"]
+    assert replies and all(by_id[s.parent_span_id] is root.span for s in replies)
+
+    llm = [s for s in trace.spans if s.component == "llm"]
+    assert llm and all(s.kind == "client" and s.name.startswith("chat ") for s in llm)
+    for span in llm:
+        assert span.metadata["gen_ai.usage.input_tokens"] > 0, span.metadata
+        assert span.metadata["gen_ai.usage.output_tokens"] > 0, span.metadata
+        assert by_id[span.parent_span_id].component == "agent"
+    tools = [s for s in trace.spans if s.component == "tool"]
+    assert tools and all(s.name.startswith("execute_tool ") for s in tools)
+    for tool in tools:  # each tool's own request to the stand-in API, a client span under it
+        (call,) = [s for s in trace.spans if s.parent_span_id == tool.span_id]
+        assert (call.kind, call.component) == ("client", "http")
+        assert call.metadata["http.response.status_code"] == 200
+    agents = [s for s in trace.spans if s.component == "agent"]
+    assert all(s.metadata["gen_ai.operation.name"] == "invoke_agent" for s in agents)
 
 
 async def test_malformed_activities_get_4xx_and_the_bot_keeps_serving(services):
@@ -151,3 +177,26 @@ def test_orchestrator_rejects_an_invalid_body_with_422(services):
     status, body = post_json(url, {"message": "Find me a hotel in Paris"})
     assert status == 200 and body["response"] and body["thread_id"]
     assert is_healthy(services.orchestrator.url)
+
+
+async def test_a_reply_lost_to_a_stopped_orchestrator_shows_as_a_failed_client_span(services):
+    """Runs last in the module: it stops the orchestrator. The bot apologises (its handler
+    recovers, so its span is ok) and the trace shows the call that failed, with its error."""
+    stop_service(services.orchestrator)
+    async with BotTestClient(services.bot.url, timeout=30) as client:
+        await client.conversation_update()
+        apology = reply_texts(await client.send("Find me a hotel in Paris"))
+    assert apology, "the bot did not answer while the orchestrator was down"
+    deadline = time.monotonic() + 10
+    while True:
+        spans = read_spans([str(f) for f in services.trace_files]).spans
+        failed = [s for s in spans if s.component == "http" and s.failed]
+        if failed or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    assert failed, "no failed client span for the call to the stopped orchestrator"
+    (call,) = failed
+    assert call.service == "bot" and call.kind == "client"
+    assert call.error["type"] == "ConnectError" and call.metadata["error.type"] == "ConnectError"
+    handler = next(s for s in spans if s.span_id == call.parent_span_id)
+    assert handler.name.startswith("bot.") and not handler.failed
