@@ -147,6 +147,12 @@ RUN_SPAN = "langgraph.run"
 # Method -> how its run happens within one statement: the call is the statement's value
 # ("value"), awaited there ("await"), or the iterable of a loop ("for" / "async for").
 RUN_METHODS = {"invoke": "value", "ainvoke": "await", "stream": "for", "astream": "async for"}
+RUN_SHAPES = {
+    "value": "x = g.{}(...)",
+    "await": "x = await g.{}(...)",
+    "for": "for ... in g.{}(...)",
+    "async for": "async for ... in g.{}(...)",
+}
 
 
 def _is_langgraph(qualified: str, name: str) -> bool:
@@ -223,7 +229,8 @@ def trace_graph_runs(ctx: Context) -> None:
             reason = "statement shares its line (one-line suite or `;`)"
             ctx.skip("node", call.callee, call.line, reason, RUN_SPAN)
         elif not _runs_in_statement(ctx, call, how):
-            reason = f"the run does not happen in its statement (expected {how} {method}(...))"
+            shape = RUN_SHAPES[how].format(method)
+            reason = f"graph run inside a larger expression; only `{shape}` statements get a span"
             ctx.skip("node", call.callee, call.line, reason, RUN_SPAN)
         else:
             ctx.edit_call(call, "node", call.callee, CallEdit("wrap", span=RUN_SPAN))

@@ -439,8 +439,8 @@ def test_runs_outside_their_statement_and_unknown_receivers_are_left_alone() -> 
     result = run(code, kinds=NODE)
     assert result.code == code
     assert [(t.line, t.action, t.reason) for t in result.targets] == [
-        (9, "skipped", "the run does not happen in its statement (expected await ainvoke(...))"),
-        (10, "skipped", "the run does not happen in its statement (expected for stream(...))"),
+        (9, "skipped", "graph run inside a larger expression; only `x = await g.ainvoke(...)` statements get a span"),
+        (10, "skipped", "graph run inside a larger expression; only `for ... in g.stream(...)` statements get a span"),
     ]
 
 
