@@ -9,8 +9,9 @@
 """
 
 from frmk.llm.errors import LLMConfigurationError
-from frmk.llm.extraction import TravelDetails, extract_travel_details
-from frmk.llm.local import LocalLLM
+from frmk.llm.extraction import extract_fields
+from frmk.llm.local import LocalLLM, LocalReplies
+from frmk.llm.local_turn import LocalTurn, ToolNote
 from frmk.llm.messages import ROLES, normalize_messages
 from frmk.llm.providers import PROVIDERS, ChatModelLLM, get_llm
 from frmk.llm.routing import choose, keyword_scores
@@ -21,9 +22,11 @@ __all__ = [
     "ChatModelLLM",
     "LLMConfigurationError",
     "LocalLLM",
-    "TravelDetails",
+    "LocalReplies",
+    "LocalTurn",
+    "ToolNote",
     "choose",
-    "extract_travel_details",
+    "extract_fields",
     "get_llm",
     "keyword_scores",
     "normalize_messages",
