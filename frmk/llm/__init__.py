@@ -2,10 +2,10 @@
 
     from frmk.llm import choose, get_llm
 
-    llm = get_llm(**spec["agents"]["flight_agent"]["llm_config"])   # LLM_PROVIDER, default local
-    text = await llm.complete([{"role": "system", "content": "You are flight_agent."},
-                               {"role": "user", "content": "Flights from Paris to Rome"}])
-    agent = await choose(llm, "Book me a flight", {"flight_agent": "...", "hotel_agent": "..."})
+    llm = get_llm(**spec["agents"]["account_agent"]["llm_config"])  # LLM_PROVIDER, default local
+    text = await llm.complete([{"role": "system", "content": "You are the account agent."},
+                               {"role": "user", "content": "I forgot my password"}])
+    agent = await choose(llm, "My VPN drops", {"account_agent": "...", "network_agent": "..."})
 """
 
 from frmk.llm.errors import LLMConfigurationError

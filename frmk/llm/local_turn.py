@@ -1,8 +1,8 @@
 """What the local responder reads from a conversation: a :class:`LocalTurn`.
 
 The generated agents' system prompts follow a few conventions, and the turn is read from them
-alone, for any domain: the role (``You are the flight agent of ...``), the tasks
-(``Your tasks: find flights, ...``), a ``Known so far: key=value; ...`` line (what the
+alone, for any domain: the role (``You are the account agent of ...``), the tasks
+(``Your tasks: unlock accounts, ...``), a ``Known so far: key=value; ...`` line (what the
 conversation has established) and a ``Tool results:`` block of ``[tool] content`` lines
 (content quoted, or reported as not available). Domain replies (``LocalLLM(replies=...)``) get
 the same record, so they never parse prompts themselves.
@@ -46,7 +46,7 @@ class LocalTurn:
     """One conversation as the local responder sees it.
 
     ``kind`` is ``empty`` (no user text), ``greeting``, ``thanks`` or ``request``; ``role`` the
-    agent's role in lower case with spaces (``flight agent``, ``assistant`` when unnamed);
+    agent's role in lower case with spaces (``account agent``, ``assistant`` when unnamed);
     ``tasks`` the tasks the prompt lists; ``known`` the ``Known so far`` pairs in order;
     ``message`` the newest user message; ``today`` the responder's reference date, if any.
     """
@@ -105,7 +105,7 @@ def _tasks(system: str) -> tuple[str, ...]:
 
 
 def _known(system: str) -> dict[str, str]:
-    """The ``Known so far: destination=Paris; travelers=2`` pairs, keys as written."""
+    """The ``Known so far: employee_id=4821; device=laptop`` pairs, keys as written."""
     match = _KNOWN_RE.search(system)
     if not match:
         return {}

@@ -3,7 +3,7 @@
 With the local LLM the choice is a deterministic keyword score between the request and each
 option's name and description: words are stemmed, and words a concept table lists under one
 concept count as that concept. The built-in table knows no domain; ``concepts`` adds one's
-(``{"flight": ("fly", "airline", ...)}``). With a real LLM, the model is asked for exactly one option name;
+(``{"network": ("vpn", "wifi", ...)}``). With a real LLM, the model is asked for exactly one option name;
 its answer is parsed leniently (quotes, case, extra words) and the keyword score decides when the
 answer names no option or the call fails.
 """
