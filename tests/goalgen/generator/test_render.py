@@ -178,3 +178,15 @@ def test_paths_are_relative_and_inside_the_project(sample_files: dict[str, Rende
         pure = PurePosixPath(path)
         assert not pure.is_absolute()
         assert ".." not in pure.parts
+
+
+def test_a_destination_field_alone_does_not_switch_on_travel_reading(tmp_path: Path) -> None:
+    doc = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    del doc["domain_module"]  # the travel fields stay; only the explicit choice is gone
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(doc), encoding="utf-8")
+
+    state = rendered(spec)["workflow/state.py"].content.decode()
+
+    assert "found = extract_fields(message, CONTEXT_FIELDS)" in state
+    assert "workflow.domain" not in state
