@@ -28,6 +28,7 @@ def sample_spec(sdk: str, folder: Path) -> Path:
     if sdk == SDKS[0]:
         return SPEC
     doc = json.loads(SPEC.read_text(encoding="utf-8"))
+    doc["domain_module"] = str(SPEC.parent / doc["domain_module"])  # found from the copy
     doc["ux"]["teams"]["sdk"] = sdk
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"travel_planning.{sdk}.json"

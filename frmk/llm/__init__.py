@@ -2,15 +2,16 @@
 
     from frmk.llm import choose, get_llm
 
-    llm = get_llm(**spec["agents"]["flight_agent"]["llm_config"])   # LLM_PROVIDER, default local
-    text = await llm.complete([{"role": "system", "content": "You are flight_agent."},
-                               {"role": "user", "content": "Flights from Paris to Rome"}])
-    agent = await choose(llm, "Book me a flight", {"flight_agent": "...", "hotel_agent": "..."})
+    llm = get_llm(**spec["agents"]["account_agent"]["llm_config"])  # LLM_PROVIDER, default local
+    text = await llm.complete([{"role": "system", "content": "You are the account agent."},
+                               {"role": "user", "content": "I forgot my password"}])
+    agent = await choose(llm, "My VPN drops", {"account_agent": "...", "network_agent": "..."})
 """
 
 from frmk.llm.errors import LLMConfigurationError
-from frmk.llm.extraction import TravelDetails, extract_travel_details
-from frmk.llm.local import LocalLLM
+from frmk.llm.extraction import extract_fields
+from frmk.llm.local import LocalLLM, LocalReplies
+from frmk.llm.local_turn import LocalTurn, ToolNote
 from frmk.llm.messages import ROLES, normalize_messages
 from frmk.llm.providers import PROVIDERS, ChatModelLLM, get_llm
 from frmk.llm.routing import choose, keyword_scores
@@ -21,9 +22,11 @@ __all__ = [
     "ChatModelLLM",
     "LLMConfigurationError",
     "LocalLLM",
-    "TravelDetails",
+    "LocalReplies",
+    "LocalTurn",
+    "ToolNote",
     "choose",
-    "extract_travel_details",
+    "extract_fields",
     "get_llm",
     "keyword_scores",
     "normalize_messages",

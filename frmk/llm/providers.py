@@ -1,7 +1,9 @@
 """``get_llm``: the LLM named by ``LLM_PROVIDER`` (or the argument), behind one small interface.
 
 Every provider returns an object with ``async complete(messages, **overrides) -> str``.
-``local`` (the default) is the embedded offline responder. ``openai``, ``azure`` and ``ollama``
+``local`` (the default) is the embedded offline responder; its ``local_replies`` option names
+a project's domain answers as ``"module:function"`` (imported on first use, ignored by the
+other providers). ``openai``, ``azure`` and ``ollama``
 wrap their LangChain chat models, imported only when selected and configured by the usual
 environment variables; a missing package or variable raises :class:`LLMConfigurationError` with a
 one-line fix.
@@ -84,7 +86,22 @@ def get_llm(provider: str | None = None, **llm_config: Any) -> Any:
 
 def _local(config: dict[str, Any]) -> LocalLLM:
     config.pop("model", None)
-    return LocalLLM(**config)
+    target = config.pop("local_replies", None)
+    return LocalLLM(**config, replies=_import_target(target) if target else None)
+
+
+def _import_target(target: str) -> Any:
+    """The function ``"package.module:function"`` names; a clear error when it does not exist."""
+    module_name, _, attribute = str(target).partition(":")
+    try:
+        function = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise LLMConfigurationError(
+            f"local_replies {target!r} names no function (expected 'module:function'): {exc}"
+        ) from exc
+    if not callable(function):
+        raise LLMConfigurationError(f"local_replies {target!r} is not a function")
+    return function
 
 
 def _openai(config: dict[str, Any]) -> ChatModelLLM:

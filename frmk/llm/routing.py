@@ -1,7 +1,9 @@
 """Pick one option (an agent name) for a request: the supervisor's routing decision.
 
 With the local LLM the choice is a deterministic keyword score between the request and each
-option's name and description. With a real LLM, the model is asked for exactly one option name;
+option's name and description: words are stemmed, and words a concept table lists under one
+concept count as that concept. The built-in table knows no domain; ``concepts`` adds one's
+(``{"network": ("vpn", "wifi", ...)}``). With a real LLM, the model is asked for exactly one option name;
 its answer is parsed leniently (quotes, case, extra words) and the keyword score decides when the
 answer names no option or the call fails.
 """
@@ -10,31 +12,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from frmk.llm.local import LocalLLM
 
-__all__ = ["choose", "keyword_scores", "parse_choice", "routing_messages"]
+__all__ = ["Concepts", "choose", "keyword_scores", "parse_choice", "routing_messages"]
 
 log = logging.getLogger(__name__)
 
-# Words that mean the same thing for routing; both the request and the options are mapped.
+# Words that mean the same thing for routing, for any domain; a project adds its own domain's
+# words with ``concepts=`` (the generated supervisor passes its domain module's table).
 _CONCEPTS = {
-    "flight": ("flight", "fly", "flying", "flew", "plane", "airline", "airport", "airfare",
-               "ticket", "depart", "departure", "layover", "nonstop", "aircraft"),
-    "hotel": ("hotel", "stay", "room", "accommodation", "lodging", "hostel", "bnb", "airbnb",
-              "resort", "night", "check-in", "checkin", "suite", "motel", "guesthouse"),
-    "itinerary": ("itinerary", "plan", "planning", "schedule", "agenda", "sightseeing",
-                  "activity", "attraction", "tour", "visit", "thing", "day-by-day", "program",
-                  "trip", "day", "see", "explore", "sight", "do", "itinerary"),
-    "price": ("price", "cost", "cheap", "cheapest", "budget", "expensive", "fare", "afford"),
-    "weather": ("weather", "forecast", "rain", "temperature", "sunny"),
-    "car": ("car", "rental", "rent", "drive", "vehicle"),
-    "restaurant": ("restaurant", "food", "eat", "dinner", "lunch", "breakfast", "cuisine"),
     "evaluate": ("evaluate", "evaluation", "review", "check", "verify", "assess", "quality"),
 }
-_CANONICAL = {word: concept for concept, words in _CONCEPTS.items() for word in words}
+Concepts = Mapping[str, Iterable[str]]
 _STOPWORDS = frozenset(
     "a an the and or but to of in on at for with from by about into is are was be been i me my "
     "we our us you your it its this that these those please can could would should will shall "
@@ -44,15 +36,19 @@ _STOPWORDS = frozenset(
 _NAME_WEIGHT = 2.0
 
 
-def keyword_scores(request: str, options: Mapping[str, str]) -> dict[str, float]:
+def keyword_scores(
+    request: str, options: Mapping[str, str], concepts: Concepts | None = None
+) -> dict[str, float]:
     """Score each option by the request's concepts found in its name (x2) and description.
 
     A concept shared by several options counts less (1/number of options having it), so words
-    like "search" that every description uses do not decide anything.
+    like "search" that every description uses do not decide anything. ``concepts`` (concept ->
+    words) extends the built-in table.
     """
-    wanted = set(_concepts(request))
+    canonical = _canonical(concepts)
+    wanted = set(_concepts(request, canonical))
     by_option = {
-        name: (set(_concepts(name)), set(_concepts(description or "")))
+        name: (set(_concepts(name, canonical)), set(_concepts(description or "", canonical)))
         for name, description in options.items()
     }
     frequency: dict[str, int] = {}
@@ -100,11 +96,17 @@ def parse_choice(answer: str, options: Mapping[str, str]) -> str | None:
 
 
 async def choose(
-    llm: Any, request: str, options: Mapping[str, str], *, default: str | None = None
+    llm: Any,
+    request: str,
+    options: Mapping[str, str],
+    *,
+    default: str | None = None,
+    concepts: Concepts | None = None,
 ) -> str:
     """Return one key of ``options`` (name -> description) that should handle ``request``.
 
-    ``default`` (else the first option) wins when nothing in the request matches any option.
+    ``default`` (else the first option) wins when nothing in the request matches any option;
+    ``concepts`` adds a domain's synonyms to the keyword scoring (see :func:`keyword_scores`).
     """
     if not options:
         raise ValueError("choose() needs at least one option")
@@ -124,20 +126,29 @@ async def choose(
             if picked is not None:
                 return picked
             log.info("routing answer %r names no option; using keyword routing", answer)
-    scores = keyword_scores(request, options)
+    scores = keyword_scores(request, options, concepts)
     best = max(scores.values())
     if best <= 0:
         return default if default is not None else names[0]
     return next(name for name in names if scores[name] == best)
 
 
-def _concepts(text: str) -> list[str]:
+def _canonical(concepts: Concepts | None) -> dict[str, str]:
+    """Word -> concept for the built-in table and ``concepts`` (whose words win)."""
+    table = {word: concept for concept, words in _CONCEPTS.items() for word in words}
+    for concept, words in (concepts or {}).items():
+        table[concept.lower()] = concept.lower()
+        table.update((word.lower(), concept.lower()) for word in words)
+    return table
+
+
+def _concepts(text: str, canonical: Mapping[str, str]) -> list[str]:
     result = []
     for word in re.findall(r"[a-z0-9][a-z0-9-]*", text.lower().replace("_", " ")):
         if word in _STOPWORDS or len(word) < 2:
             continue
         stem = _stem(word)
-        result.append(_CANONICAL.get(word) or _CANONICAL.get(stem) or stem)
+        result.append(canonical.get(word) or canonical.get(stem) or stem)
     return result
 
 

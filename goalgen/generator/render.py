@@ -4,6 +4,7 @@
 `dot.<name>.j2` to `.<name>`, and `__agent__.py.j2` once per agent (supervisor included) as
 `<agent ident>.py`. Templates under `_partials/` are pieces other templates include; a
 template that renders to nothing but whitespace does not apply to the spec and is skipped.
+The spec's `domain_module` (read by the loader) is copied as it is to `workflow/domain`.
 Nothing touches the disk here, so a dry run and a real run see exactly the same files.
 """
 
@@ -19,13 +20,10 @@ import jinja2
 
 from goalgen import __version__
 from goalgen.generator.literals import py_docstring_text, py_literal, py_text
-from goalgen.spec.model import AgentSpec, GoalSpec
+from goalgen.spec.model import AgentSpec, DomainModule, GoalSpec
 
-# Context fields that frmk.llm.extract_travel_details reads from a user message; the generated
-# supervisor fills the ones the spec declares.
-EXTRACTABLE_FIELDS = frozenset(
-    {"origin", "destination", "departure_date", "return_date", "travelers", "nights", "budget"}
-)
+# Where the generated agents find a domain module's offline answers (spec `domain_module`).
+LOCAL_REPLIES = "workflow.domain:offline_reply"
 PER_AGENT_STEM = "__agent__"
 # Hidden files are stored as `dot.<name>.j2`: packaging globs skip names starting with a dot.
 DOT_PREFIX = "dot."
@@ -67,15 +65,20 @@ def _environment(root: Path) -> jinja2.Environment:
     return env
 
 
-def agent_config(agent: AgentSpec) -> dict[str, Any]:
-    """The agent's entry from the spec as its module keeps it (`BaseAgent.config`)."""
+def agent_config(agent: AgentSpec, domain: DomainModule | None = None) -> dict[str, Any]:
+    """The agent's entry from the spec as its module keeps it (`BaseAgent.config`); a domain
+    module with offline answers adds `local_replies` to a worker's `llm_config` (read by the
+    local LLM only)."""
     config: dict[str, Any] = {"kind": agent.kind, "max_loop": agent.max_loop}
     if agent.kind == "supervisor":
         config["policy"] = agent.policy
     else:
         config["tools"] = list(agent.tools)
-    if agent.llm_config:
-        config["llm_config"] = agent.llm_config
+    llm_config = dict(agent.llm_config)
+    if agent.kind != "supervisor" and domain is not None and "offline_reply" in domain.hooks:
+        llm_config["local_replies"] = LOCAL_REPLIES
+    if llm_config:
+        config["llm_config"] = llm_config
     return config
 
 
@@ -86,10 +89,10 @@ def render_project(spec: GoalSpec, root: Path | None = None) -> list[RenderedFil
     base = {
         "spec": spec,
         "goalgen_version": __version__,
-        "agent_config": agent_config,
+        "agent_config": lambda agent: agent_config(agent, spec.domain),
         "context_fields": {field.ident: field.description for field in spec.context_fields},
         "tool_env_vars": sorted({var for tool in spec.tools for var in tool.env_vars}),
-        "extracted_fields": [f.ident for f in spec.context_fields if f.ident in EXTRACTABLE_FIELDS],
+        "domain_hooks": spec.domain.hooks if spec.domain else frozenset(),
     }
     rendered: list[RenderedFile | None] = []
     for template_path in sorted(root.rglob("*.j2")):
@@ -106,6 +109,8 @@ def render_project(spec: GoalSpec, root: Path | None = None) -> list[RenderedFil
                 rendered.append(_file(path, template.render(**base, agent=agent)))
         else:
             rendered.append(_file(target, template.render(**base)))
+    for path, text in spec.domain.files if spec.domain else ():
+        rendered.append(_file(path, text))
     document = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
     rendered.append(_file(PurePosixPath("goal_spec.json"), document))
     files = [item for item in rendered if item is not None]

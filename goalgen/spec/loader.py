@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from goalgen.spec.domain import FIELD as DOMAIN_FIELD
+from goalgen.spec.domain import read_domain_module
 from goalgen.spec.migrate import fallback_warnings
 from goalgen.spec.model import Issue, LoadResult, SpecError
 from goalgen.spec.normalize import build_goal_spec
@@ -33,8 +35,9 @@ def read_spec_document(path: Path) -> Any:
         raise SpecError([Issue("", message)]) from None
 
 
-def load_spec_document(doc: Any) -> LoadResult:
-    """Validate and normalize an already parsed spec document."""
+def load_spec_document(doc: Any, base: Path | None = None) -> LoadResult:
+    """Validate and normalize an already parsed spec document; ``base`` is the folder its
+    ``domain_module`` path is relative to (the spec file's folder; default: the current one)."""
     checker = check_spec(doc)
     if checker.errors:
         raise SpecError(checker.errors, checker.warnings)
@@ -42,9 +45,14 @@ def load_spec_document(doc: Any) -> LoadResult:
     spec, errors = build_goal_spec(doc, warnings)
     if errors or spec is None:
         raise SpecError(errors, warnings)
+    if isinstance(doc.get(DOMAIN_FIELD), str):
+        spec.domain, errors = read_domain_module(doc[DOMAIN_FIELD], base or Path.cwd())
+        if errors:
+            raise SpecError(errors, warnings)
     return LoadResult(spec=spec, warnings=warnings)
 
 
 def load_spec(path: str | Path) -> LoadResult:
     """Read and check the spec file at ``path``; raises SpecError listing every error."""
-    return load_spec_document(read_spec_document(Path(path)))
+    path = Path(path)
+    return load_spec_document(read_spec_document(path), path.resolve().parent)

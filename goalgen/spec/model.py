@@ -7,6 +7,7 @@ present, typed and already normalized (identifiers, defaults, fallbacks applied)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 AGENT_KINDS = ("supervisor", "llm_agent", "evaluator")
@@ -82,6 +83,16 @@ class ContextField:
     description: str
 
 
+@dataclass(frozen=True)
+class DomainModule:
+    """The spec's ``domain_module``: as written, the files to copy (project path -> text) and
+    the hooks its top level defines (``extract_context``, ``offline_reply``, ...)."""
+
+    name: str
+    files: tuple[tuple[PurePosixPath, str], ...]
+    hooks: frozenset[str]
+
+
 @dataclass
 class GoalSpec:
     """A spec ready to render; ``document`` is the normalized JSON written as goal_spec.json."""
@@ -99,6 +110,7 @@ class GoalSpec:
     context_fields: list[ContextField]
     teams_sdk: str = TEAMS_SDKS[0]
     checkpoint_backend: str = CHECKPOINT_BACKENDS[0]
+    domain: DomainModule | None = None  # None: generic context reading and offline answers
     document: dict[str, Any] = field(default_factory=dict)
 
 

@@ -18,7 +18,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "": {
         "id", "title", "description", "version", "agents", "tools", "tasks", "ux",
         "state_management", "api", "authentication", "deployment", "schema_version",
-        "schema_migrations",
+        "schema_migrations", "domain_module",
     },
     "agents.*": {"kind", "policy", "tools", "max_loop", "llm_config", "description"},
     "agents.*.llm_config": {"model", "temperature", "max_tokens"},
@@ -110,6 +110,7 @@ def check_spec(doc: Any) -> Checker:
     checker.typed(doc, "description", "", str)
     checker.typed(doc, "schema_version", "", int)
     checker.typed(doc, "schema_migrations", "", dict)
+    checker.typed(doc, "domain_module", "", str)
     checker.unknown_keys(doc, "", "")
     tools = checker.typed(doc, "tools", "", dict) or {}
     for name, tool in tools.items():

@@ -29,6 +29,7 @@ RUFF = str(Path(PYTHON).with_name("ruff"))
 def agents_spec(folder: Path) -> Path:
     """The sample spec with ux.teams.sdk = "agents", written into ``folder``."""
     doc = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    doc["domain_module"] = str(SAMPLE.parent / doc["domain_module"])  # found from the copy
     doc["ux"]["teams"]["sdk"] = "agents"
     path = folder / "travel_agents.json"
     path.write_text(json.dumps(doc), encoding="utf-8")

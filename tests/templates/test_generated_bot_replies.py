@@ -31,6 +31,7 @@ def closed_port_url() -> str:
 
 def generate(folder: Path, sdk: str) -> Path:
     doc = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    doc["domain_module"] = str(SAMPLE.parent / doc["domain_module"])  # found from the copy
     doc["ux"]["teams"]["sdk"] = sdk
     spec = folder / "spec.json"
     spec.write_text(json.dumps(doc), encoding="utf-8")

@@ -48,6 +48,7 @@ asyncio.run(main())
 
 def postgres_spec() -> dict:
     doc = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    doc["domain_module"] = str(SAMPLE.parent / doc["domain_module"])  # found from anywhere
     doc["state_management"]["checkpointing"] = {"backend": "postgres"}
     return doc
 

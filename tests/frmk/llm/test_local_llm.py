@@ -1,60 +1,56 @@
-"""The embedded local LLM: deterministic, offline, useful replies in the agent's role."""
+"""The embedded local LLM: deterministic, offline replies in the agent's role, for any domain."""
 
 import asyncio
 
 import pytest
 
-from frmk.llm import LLMConfigurationError, LocalLLM, get_llm
+from frmk.llm import LLMConfigurationError, LocalLLM, LocalTurn, ToolNote, get_llm
 from frmk.llm.local import count_tokens
 from frmk.utils.tracing.genai import trace_llm
 
 
-def convo(role, *user_texts):
-    messages = [{"role": "system", "content": f"You are {role}, part of a travel assistant."}]
+def convo(role, *user_texts, system=""):
+    prompt = f"You are {role}, part of a support desk.{system}"
+    messages = [{"role": "system", "content": prompt}]
     for text in user_texts:
         messages += [{"role": "user", "content": text}, {"role": "assistant", "content": "ok"}]
     return messages[:-1]
 
 
+HELPDESK = (
+    "You are the vpn agent of the IT Helpdesk. Your tasks: fix vpn access, reset tokens. "
+    "Answer the user's latest message helpfully and briefly."
+)
+
+
 async def test_same_input_same_output_across_instances():
-    messages = convo("flight_agent", "Flights from Madrid to Lisbon on 4 June for 3 people")
+    messages = convo("vpn_agent", "My VPN drops every 5 minutes since 2026-03-02")
     replies = {await LocalLLM().complete(messages) for _ in range(3)}
     replies.add(await get_llm("local").complete(messages))
     assert len(replies) == 1
 
 
-async def test_flight_agent_reply_uses_the_request_details():
-    reply = await LocalLLM().complete(
-        convo("flight_agent", "I need a flight from London to Paris on May 3 for 2 people")
-    )
-    assert reply.startswith("I'll look for flights from London to Paris on 3 May for 2 travellers.")
-    assert "please tell me" not in reply
-
-
-async def test_flight_agent_asks_for_what_is_missing():
-    reply = await LocalLLM().complete(convo("flight_agent", "Can I fly to Tokyo?"))
-    assert "flights to Tokyo" in reply
-    assert "departure city, travel date and number of travellers" in reply
-
-
-async def test_hotel_and_itinerary_roles_answer_in_role():
-    hotel = await LocalLLM().complete(
-        convo("hotel_agent", "A hotel in Vienna from 2026-03-01 for 2 nights, 2 guests")
-    )
-    assert hotel.startswith(
-        "I'll look for hotels in Vienna from 2026-03-01 to 2026-03-03 for 2 guests."
-    )
-    plan = await LocalLLM().complete(convo("itinerary_agent", "Plan 3 days in Prague"))
-    lines = plan.splitlines()
-    assert lines[0] == "Here is a draft 3-day itinerary for Prague:"
-    assert [line.split(":")[0] for line in lines[1:]] == ["Day 1", "Day 2", "Day 3"]
-
-
-async def test_later_messages_update_earlier_details():
-    reply = await LocalLLM().complete(
-        convo("flight_agent", "Flights from Berlin to Rome for 2 people", "Make it Naples on July 9")
-    )
-    assert "from Berlin to Naples on 9 July for 2 travellers" in reply
+@pytest.mark.parametrize(
+    ("system", "message", "expected"),
+    [
+        pytest.param(HELPDESK, "hello", "Hello! I'm the vpn agent. I can help with fix vpn "
+                     "access and reset tokens. How can I help?", id="greeting_lists_the_tasks"),
+        pytest.param(HELPDESK, "", "Hello! I'm the vpn agent. I can help with fix vpn access "
+                     "and reset tokens. What would you like to do?", id="empty_opens"),
+        pytest.param(HELPDESK, "thanks!", "You're welcome! Let me know if there is anything "
+                     "else I can do.", id="thanks_closes"),
+        pytest.param("You are the payroll clerk of HR.", "When is the March payslip due?",
+                     "As the payroll clerk, I understood your request about March payslip "
+                     "due. I'll work on it and report back with the results.", id="hr_request"),
+        pytest.param(HELPDESK + "\n\nKnown so far: ticket_id=INC-4821; device=laptop",
+                     "It still fails", "As the vpn agent, I understood your request about "
+                     "still fails. Details noted: ticket id INC-4821, device laptop. I'll work on "
+                     "it and report back with the results.", id="known_context_noted"),
+    ],
+)  # fmt: skip
+async def test_answers_in_the_role_the_system_prompt_gives(system, message, expected):
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": message}]
+    assert await LocalLLM().complete(messages) == expected
 
 
 async def test_greeting_unknown_role_and_bare_string():
@@ -69,13 +65,102 @@ async def test_greeting_unknown_role_and_bare_string():
     assert billing.startswith("As the billing agent, I understood your request about invoice")
 
 
-async def test_today_and_max_tokens_config():
-    llm = get_llm("local", model="gpt-4o-mini", temperature=0.2, today="2026-05-01", max_tokens=6)
-    assert await llm.complete(convo("flight_agent", "Rome to Oslo tomorrow")) == (
-        "I'll look for flights from Rome…"
+async def test_reads_known_context_and_tool_results_from_the_system_prompt():
+    system = (
+        "You are the account agent of the IT Helpdesk. Answer briefly.\n\n"
+        "Known so far: employee_id=4821\n\n"
+        "Tool results:\n[directory_lookup] not configured: set DIRECTORY_URL\n"
+        '[lock_status] {"locked": true, "attempts": 5}'
     )
-    full = await llm.complete(convo("flight_agent", "Rome to Oslo tomorrow"), max_tokens=0)
-    assert "on 2026-05-02" in full
+    reply = await LocalLLM().complete(
+        [{"role": "system", "content": system},
+         {"role": "user", "content": "I am locked out of my account"}]
+    )
+    assert reply.startswith("As the account agent, I understood your request about locked out "
+                            "account. Details noted: employee id 4821. Here is what I found.")
+    assert 'Results — lock_status: {"locked": true, "attempts": 5}.' in reply
+    assert reply.endswith(
+        "because directory_lookup (not configured: set DIRECTORY_URL) is not available."
+    )
+
+
+@pytest.mark.parametrize(
+    ("known", "answer", "expected"),
+    [
+        pytest.param("ticket_id=INC-7; device=printer", "Ticket INC-7: the printer queue was "
+                     "cleared.", "Review: the answer covers ticket id and device. Verdict: "
+                     "complete.", id="complete"),
+        pytest.param("ticket_id=INC-7; device=printer", "Please restart it.", "Review: the "
+                     "answer covers none of the known details. Missing: ticket id and device. "
+                     "Verdict: needs more detail.", id="missing"),
+        pytest.param("", "Please restart the printer.", "Review: the answer addresses "
+                     "restart printer. Verdict: complete.", id="no_context"),
+    ],
+)  # fmt: skip
+async def test_an_evaluator_reviews_the_last_answer_against_the_known_context(
+    known, answer, expected
+):
+    system = "You are the quality reviewer of the IT Helpdesk."
+    if known:
+        system += f"\n\nKnown so far: {known}"
+    messages = [{"role": "system", "content": system},
+                {"role": "user", "content": "The printer is stuck"},
+                {"role": "assistant", "content": answer},
+                {"role": "user", "content": "Is that right?"}]
+    assert await LocalLLM().complete(messages) == expected
+
+
+async def test_a_supervisor_coordinates():
+    system = "You are the supervisor of the HR desk.\n\nKnown so far: leave_type=parental"
+    reply = await LocalLLM().complete(
+        [{"role": "system", "content": system}, {"role": "user", "content": "Help me plan"}]
+    )
+    assert reply == "I'll coordinate your request (leave type parental) with the right specialists."
+
+
+async def test_domain_replies_answer_first_and_none_leaves_the_generic_answer():
+    seen = []
+
+    def replies(turn: LocalTurn):
+        seen.append(turn)
+        if turn.role == "vpn agent" and turn.kind == "request":
+            return f"Resetting the VPN token for {turn.known.get('employee_id', 'you')}."
+        return None
+
+    llm = LocalLLM(replies=replies)
+    system = HELPDESK + "\n\nKnown so far: employee_id=4821\n\nTool results:\n[vpn_status] up"
+    domain = await llm.complete([{"role": "system", "content": system},
+                                 {"role": "user", "content": "My token expired"}])
+    generic = await llm.complete([{"role": "system", "content": HELPDESK},
+                                  {"role": "user", "content": "hi"}])
+
+    assert domain == "Resetting the VPN token for 4821. Results — vpn_status: up."
+    assert generic.startswith("Hello! I'm the vpn agent.")
+    assert [(t.kind, t.tasks, t.message) for t in seen] == [
+        ("request", ("fix vpn access", "reset tokens"), "My token expired"),
+        ("greeting", ("fix vpn access", "reset tokens"), "hi"),
+    ]
+    assert seen[0].tools == (ToolNote("vpn_status", "up", True),)
+
+
+async def test_local_replies_name_a_function_through_get_llm(tmp_path, monkeypatch):
+    (tmp_path / "desk_domain.py").write_text(
+        "def offline_reply(turn):\n    return f'{turn.role} on: {turn.message}'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    llm = get_llm("local", local_replies="desk_domain:offline_reply")
+    assert await llm.complete("reset my password") == "assistant on: reset my password"
+    for target in ("desk_domain:nothing", "no_such_module:reply", "desk_domain"):
+        with pytest.raises(LLMConfigurationError, match=f"^local_replies '{target}' names no"):
+            get_llm("local", local_replies=target)
+
+
+async def test_max_tokens_config_cuts_the_reply():
+    llm = get_llm("local", model="gpt-4o-mini", temperature=0.2, max_tokens=6)
+    messages = convo("vpn_agent", "The VPN client crashes on start")
+    assert await llm.complete(messages) == "As the vpn agent, I understood…"
+    full = await llm.complete(messages, max_tokens=0)
+    assert full.endswith("report back with the results.")
 
 
 async def test_bad_messages_are_rejected_clearly():
@@ -85,32 +170,14 @@ async def test_bad_messages_are_rejected_clearly():
         await LocalLLM().complete([{"role": "user", "content": None}])
 
 
-async def test_reads_known_context_and_tool_results_from_the_system_prompt():
-    system = (
-        "You are the flight agent of the Travel Planning Assistant. Answer briefly.\n\n"
-        "Known so far: destination=Paris; travelers=2; mood=happy\n\n"
-        "Tool results:\n[flight_search] not configured: set FLIGHT_API_URL\n"
-        '[price_check] {"cheapest": 120}'
-    )
-    reply = await LocalLLM().complete(
-        [{"role": "system", "content": system},
-         {"role": "user", "content": "I want to fly from Berlin on May 3"}]
-    )
-    assert reply.startswith("I'll look for flights from Berlin to Paris on 3 May for 2 travellers.")
-    assert 'Results — price_check: {"cheapest": 120}.' in reply
-    assert reply.endswith(
-        "because flight_search (not configured: set FLIGHT_API_URL) is not available."
-    )
-
-
 async def test_thanks_gets_a_short_closing():
-    reply = await LocalLLM().complete(convo("hotel_agent", "Hotel in Oslo", "thanks!"))
+    reply = await LocalLLM().complete(convo("hr_agent", "Parental leave rules", "thanks!"))
     assert reply == "You're welcome! Let me know if there is anything else I can do."
 
 
 async def test_local_llm_delay_holds_the_answer_back(monkeypatch):
     monkeypatch.setenv("LOCAL_LLM_DELAY", "60")
-    pending = asyncio.ensure_future(LocalLLM().complete(convo("hotel_agent", "A hotel in Rome")))
+    pending = asyncio.ensure_future(LocalLLM().complete(convo("hr_agent", "Parental leave rules")))
 
     done, _ = await asyncio.wait({pending}, timeout=0.2)
     pending.cancel()
@@ -120,7 +187,7 @@ async def test_local_llm_delay_holds_the_answer_back(monkeypatch):
 
 async def test_no_local_llm_delay_answers_at_once(monkeypatch):
     monkeypatch.setenv("LOCAL_LLM_DELAY", "0")
-    reply = await asyncio.wait_for(LocalLLM().complete(convo("hotel_agent", "Rome")), timeout=30)
+    reply = await asyncio.wait_for(LocalLLM().complete(convo("hr_agent", "Leave")), timeout=30)
     assert reply
 
 
@@ -135,18 +202,18 @@ async def test_a_bad_local_llm_delay_is_a_clear_error(monkeypatch, value):
 
 async def test_a_long_message_is_read_off_the_event_loop(monkeypatch):
     monkeypatch.setenv("LOCAL_LLM_DELAY", "0")
-    long_text = "A flight from London to Paris on May 3 for 2 people. " * 4000  # ~210 KB
-    answer = asyncio.ensure_future(LocalLLM().complete(convo("flight_agent", long_text)))
+    long_text = "My laptop cannot reach the VPN gateway since 2026-03-02. " * 4000  # ~230 KB
+    answer = asyncio.ensure_future(LocalLLM().complete(convo("vpn_agent", long_text)))
 
     await asyncio.sleep(0)  # the answer's task runs once; reading in this loop would finish it
 
     assert not answer.done()  # the loop is free while the text is read elsewhere
-    assert "London" in await answer
+    assert "laptop" in await answer
 
 
 @pytest.mark.parametrize(
     ("text", "count"),
-    [("", 0), ("Hello, world!", 4), ("flight_agent 2 people", 3), ("a-b  c…", 5)],
+    [("", 0), ("Hello, world!", 4), ("vpn_agent 2 people", 3), ("a-b  c…", 5)],
     ids=["empty", "punctuation", "underscore_and_digits", "hyphen_space_ellipsis"],
 )  # fmt: skip
 def test_count_tokens_counts_words_and_other_characters(text, count):
@@ -160,7 +227,7 @@ def test_count_tokens_counts_words_and_other_characters(text, count):
 )  # fmt: skip
 async def test_traced_local_calls_report_counted_tokens(spans, config, finish):
     llm = get_llm("local", model="gpt-4o-mini", **config)  # the spec's model is not the local one
-    messages = convo("flight_agent", "Flights from Madrid to Lisbon on 4 June for 3 people")
+    messages = convo("vpn_agent", "My VPN drops every 5 minutes since 2026-03-02")
     reply = await trace_llm(llm.complete)(messages)
     (span,) = spans
     assert (span["name"], span["kind"], span["component"]) == ("chat local", "client", "llm")

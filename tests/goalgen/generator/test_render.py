@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "examples" / "travel_planning.json"
 VARIED = ROOT / "tests" / "templates" / "varied_spec.json"
 MINIMAL = ROOT / "tests" / "templates" / "minimal_spec.json"  # the public GoalGen's smallest
+HELPDESK = ROOT / "examples" / "it_helpdesk.json"  # no domain module: the generic path
 RUFF = Path(sys.executable).with_name("ruff")
 
 EXPECTED_SAMPLE_FILES = {
@@ -30,6 +31,7 @@ EXPECTED_SAMPLE_FILES = {
     "workflow/agents/__init__.py", "workflow/agents/supervisor_agent.py",
     "workflow/agents/flight_agent.py", "workflow/agents/hotel_agent.py",
     "workflow/agents/itinerary_agent.py",
+    "workflow/domain/__init__.py", "workflow/domain/extraction.py", "workflow/domain/replies.py",
     "scripts/start_orchestrator.sh", "scripts/start_bot.sh", "scripts/test_message.sh",
     "scripts/test_e2e.sh",
     "docs/BOT_TESTING.md", "docs/DISTRIBUTED_TRACING.md",
@@ -134,7 +136,34 @@ def test_a_spec_without_context_fields_or_served_tools_skips_what_does_not_apply
     state = varied_files["workflow/state.py"].content.decode()
 
     assert "CONTEXT_FIELDS: dict[str, str] = {}" in state
-    assert "extract_travel_details" not in state
+    assert "context_from" not in state and "extract_" not in state
+
+
+def test_the_domain_module_is_copied_and_its_hooks_are_used(
+    sample_files: dict[str, RenderedFile],
+) -> None:
+    source = ROOT / "examples" / "travel_planning_domain" / "replies.py"
+    files = {path: f.content.decode() for path, f in sample_files.items()}
+
+    assert files["workflow/domain/replies.py"] == source.read_text(encoding="utf-8")
+    assert "from workflow.domain import extract_context" in files["workflow/state.py"]
+    supervisor = files["workflow/agents/supervisor_agent.py"]
+    assert "concepts=ROUTING_CONCEPTS" in supervisor
+    assert "local_replies" not in supervisor  # routing needs no answers
+    assert '"local_replies": "workflow.domain:offline_reply"' in files["workflow/agents/hotel_agent.py"]
+    assert "from workflow.domain import CONTEXT_EXAMPLES" in files["tests/test_workflow.py"]
+
+
+def test_without_a_domain_module_the_project_reads_context_generically() -> None:
+    files = {path: f.content.decode() for path, f in rendered(HELPDESK).items()}
+
+    assert not [path for path in files if path.startswith("workflow/domain")]
+    assert "from frmk.llm import extract_fields" in files["workflow/state.py"]
+    assert "found = extract_fields(message, CONTEXT_FIELDS)" in files["workflow/state.py"]
+    assert "concepts=" not in files["workflow/agents/helpdesk_supervisor.py"]
+    assert "local_replies" not in files["workflow/agents/account_agent.py"]
+    travel = re.compile(r"flight|hotel|itinerar|travel\b|traveller|destination", re.I)
+    assert [path for path, text in files.items() if travel.search(text)] == []
 
 
 def test_rendering_is_deterministic() -> None:
@@ -149,3 +178,15 @@ def test_paths_are_relative_and_inside_the_project(sample_files: dict[str, Rende
         pure = PurePosixPath(path)
         assert not pure.is_absolute()
         assert ".." not in pure.parts
+
+
+def test_a_destination_field_alone_does_not_switch_on_travel_reading(tmp_path: Path) -> None:
+    doc = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    del doc["domain_module"]  # the travel fields stay; only the explicit choice is gone
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(doc), encoding="utf-8")
+
+    state = rendered(spec)["workflow/state.py"].content.decode()
+
+    assert "found = extract_fields(message, CONTEXT_FIELDS)" in state
+    assert "workflow.domain" not in state

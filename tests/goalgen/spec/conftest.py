@@ -14,8 +14,11 @@ SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "travel_planning.jso
 
 @pytest.fixture
 def sample() -> dict[str, Any]:
-    """A fresh copy of the sample spec, safe to modify."""
-    return copy.deepcopy(json.loads(SAMPLE.read_text(encoding="utf-8")))
+    """A fresh copy of the sample spec, safe to modify; its domain module named by an absolute
+    path, so the copy loads from anywhere."""
+    doc = copy.deepcopy(json.loads(SAMPLE.read_text(encoding="utf-8")))
+    doc["domain_module"] = str(SAMPLE.parent / doc["domain_module"])
+    return doc
 
 
 @pytest.fixture

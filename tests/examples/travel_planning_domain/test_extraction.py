@@ -1,11 +1,11 @@
-"""extract_travel_details reads places, dates, party size, nights and budget from user text."""
+"""The travel sample's extract_travel_details: places, dates, party size, nights and budget."""
 
 import datetime as dt
 import time
 
 import pytest
 
-from frmk.llm import TravelDetails, extract_travel_details
+from examples.travel_planning_domain import TravelDetails, extract_travel_details
 
 TODAY = dt.date(2026, 5, 1)  # a Friday
 
