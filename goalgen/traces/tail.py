@@ -69,6 +69,7 @@ class FollowedFile:
     def read(self, now: float) -> list[Line]:
         """Every complete line written since the last read (up to ``READ_BUDGET`` bytes of
         each open file); ``now`` is a monotonic clock reading."""
+        self._follow_path(now)
         lines: list[Line] = []
         for old in list(self._rotated):
             lines += self._drain(old, now)
@@ -76,7 +77,6 @@ class FollowedFile:
                 lines += self._rest(old)
                 self._rotated.remove(old)
                 _close(old)
-        self._follow_path(now)
         if self._current is not None:
             lines += self._drain(self._current, now)
         return lines
