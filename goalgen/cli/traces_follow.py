@@ -52,7 +52,8 @@ def follow_files(
             while not stop.is_set():
                 printer.show(follower.poll(time.monotonic()))
                 _tell(terminal, follower)
-                stop.wait(POLL_INTERVAL_S)
+                if not follower.behind:  # a backlog is read without pausing
+                    stop.wait(POLL_INTERVAL_S)
             printer.show(follower.stop(time.monotonic()))
             _tell(terminal, follower)
     except BrokenPipeError:  # the reader went away (`| head`): stop without a traceback

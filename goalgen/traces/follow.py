@@ -196,6 +196,11 @@ class Follower:
         self.assembler.notices.clear()
         return finished
 
+    @property
+    def behind(self) -> bool:
+        """True when the last poll left lines unread (a backlog): poll again without waiting."""
+        return any(followed.behind for followed in self.files)
+
     def stop(self, now: float) -> list[Finished]:
         """Read what is left, close the files, and hand over every pending trace."""
         finished = self.poll(now)

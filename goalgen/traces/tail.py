@@ -65,10 +65,12 @@ class FollowedFile:
         self._rotated: list[_Open] = []
         self._problem = ""  # the last reason the path could not be opened, told once
         self._waiting = False  # told that the path does not exist yet
+        self.behind = False  # the last read stopped at READ_BUDGET: more is waiting
 
     def read(self, now: float) -> list[Line]:
         """Every complete line written since the last read (up to ``READ_BUDGET`` bytes of
         each open file); ``now`` is a monotonic clock reading."""
+        self.behind = False
         self._follow_path(now)
         lines: list[Line] = []
         for old in list(self._rotated):
@@ -149,6 +151,8 @@ class FollowedFile:
             handle.last_growth = now
             budget -= len(data)
             lines += self._split(handle, data)
+        if budget <= 0:
+            self.behind = True
         return lines
 
     def _split(self, handle: _Open, data: bytes) -> list[Line]:

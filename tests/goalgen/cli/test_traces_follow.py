@@ -325,3 +325,25 @@ def test_a_directory_is_an_error_not_waited_for(tmp_path):
     result = CliRunner().invoke(cli, ["traces", str(tmp_path), "--follow"])
     assert result.exit_code == 2
     assert f"error: cannot read trace file {tmp_path}: Is a directory" in result.output
+
+
+def test_a_closed_stdout_ends_it_quietly_with_0(tmp_path, run):
+    path = tmp_path / "spans.jsonl"
+    writer = run(Writer, path, "bot")
+    first = writer.trace("bot.first")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "goalgen", "traces", str(path), "--follow", "--settle", "0.2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    try:
+        assert proc.stdout.readline().decode().startswith(header(first))
+        proc.stdout.close()  # as `| head -n 1` does
+        writer.trace("bot.second")
+        assert proc.wait(DEADLINE_S) == 0
+        assert b"Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(DEADLINE_S)

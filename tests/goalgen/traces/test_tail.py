@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from goalgen.traces import tail as tail_module
 from goalgen.traces.json_lines import MAX_LINE_BYTES, LineError, decode_line
 from goalgen.traces.tail import ROTATED_LINGER_S, FollowedFile
 
@@ -111,3 +112,12 @@ def test_a_directory_is_told_and_tried_again(tmp_path, followed):
     (tmp_path / "spans.jsonl").rmdir()
     append(tmp_path / "spans.jsonl", b"now a file\n")
     assert raws(tail.read(2.0)) == [b"now a file\n"]
+
+
+def test_a_backlog_is_read_in_slices_and_says_it_is_behind(tmp_path, followed, monkeypatch):
+    monkeypatch.setattr(tail_module, "READ_BUDGET", 1000)
+    line = b"x" * 99 + b"\n"
+    append(tmp_path / "spans.jsonl", line * 25)  # 2500 bytes: three reads
+    tail = followed()
+    got = [(len(tail.read(0.0)), tail.behind) for _ in range(3)]
+    assert got == [(10, True), (10, True), (5, False)]
