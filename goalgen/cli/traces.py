@@ -22,6 +22,7 @@ from goalgen.traces import (
 )
 from goalgen.traces.critical_path import critical_path, critical_path_text
 from goalgen.traces.filters import TraceFilter, parse_time
+from goalgen.traces.follow import Timing
 from goalgen.traces.render import (
     cycle_text,
     models_table,
@@ -81,6 +82,31 @@ MAX_CYCLE_WARNINGS = 10
     metavar="OUT.html",
     help="Write one self-contained HTML waterfall page instead of printing the traces.",
 )
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep reading the files as they grow; print each trace when it has ended.",
+)
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0),
+    metavar="S",
+    help=f"--follow: wait S s after a whole trace's last span  [default: {Timing.settle:g}]",
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    metavar="S",
+    help="--follow: wait S s for the parent of a server span from an unfollowed file "
+    f"[default: {Timing.grace:g}]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="S",
+    help="--follow: print a trace as incomplete when no span came for S s "
+    f"[default: {Timing.timeout:g}]",
+)
 @pass_terminal
 def traces(
     terminal: Terminal,
@@ -95,14 +121,32 @@ def traces(
     slowest: int | None,
     show_critical: bool,
     html_path: str | None,
+    follow: bool,
+    settle: float | None,
+    grace: float | None,
+    timeout: float | None,
 ) -> None:
     """Show the spans in LOGFILE... (JSON lines, merged across files) as one tree per trace.
 
     Files from several processes are merged, so a request that crossed from the bot to the
     orchestrator shows as one tree. Lines that are not spans are skipped with a warning, and
     parent cycles are broken with one; use - to read standard input. The filters keep whole
-    traces; --slowest applies last and lists the longest first.
+    traces; --slowest applies last and lists the longest first. With --follow the files are
+    tailed (waited for when missing, followed across rotation and truncation) and each trace is
+    printed when it has ended, until Ctrl-C or SIGTERM.
     """
+    waits = {"settle": settle, "grace": grace, "timeout": timeout}
+    if follow:
+        from goalgen.cli.traces_follow import follow_files  # only --follow needs the tail loop
+
+        chosen = TraceFilter(service, only_errors, since, until, slowest)
+        _check_follow(stats, html_path, logfiles, chosen)
+        timing = Timing(**{k: v for k, v in waits.items() if v is not None})
+        follow_files(terminal, logfiles, timing, trace_id, chosen, output_format, show_critical)
+        return
+    given = [f"--{name}" for name, value in waits.items() if value is not None]
+    if given:
+        raise click.UsageError(f"{given[0]} needs --follow")
     if html_path is not None and (stats or output_format == "json"):
         raise click.UsageError("--html cannot be combined with --stats or --format json")
     try:
@@ -139,6 +183,17 @@ def traces(
         _print_stats(terminal, found)
     else:
         _print_trees(terminal, found, show_critical)
+
+
+def _check_follow(
+    stats: bool, html_path: str | None, logfiles: tuple[str, ...], chosen: TraceFilter
+) -> None:
+    """Usage errors for what --follow cannot do: views over all traces, standard input."""
+    for given, name in ((stats, "--stats"), (html_path, "--html"), (chosen.slowest, "--slowest")):
+        if given:
+            raise click.UsageError(f"--follow cannot be combined with {name}")
+    if "-" in logfiles:
+        raise click.UsageError("--follow reads files; standard input (-) cannot be followed")
 
 
 def _time(value: str | None) -> float | None:
