@@ -46,14 +46,14 @@ def follow_files(
     _check_readable(terminal, paths)
     follower = Follower(paths, timing, trace_prefix)
     printer = _Printer(terminal, chosen, output_format, show_critical)
-    stop = threading.Event()
+    stop: list[int] = []  # the stop signals received
     try:
         with _stopping_on_signals(stop):
-            while not stop.is_set():
+            while not stop:
                 printer.show(follower.poll(time.monotonic()))
                 _tell(terminal, follower)
                 if not follower.behind:  # a backlog is read without pausing
-                    stop.wait(POLL_INTERVAL_S)
+                    time.sleep(POLL_INTERVAL_S)
             printer.show(follower.stop(time.monotonic()))
             _tell(terminal, follower)
     except BrokenPipeError:  # the reader went away (`| head`): stop without a traceback
@@ -80,13 +80,15 @@ def _check_readable(terminal: Terminal, paths: tuple[str, ...]) -> None:
 
 
 @contextmanager
-def _stopping_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Make SIGINT and SIGTERM set ``stop`` (in the main thread; elsewhere signals stay as
-    they are), and put the previous handlers back afterwards."""
+def _stopping_on_signals(stop: list[int]) -> Iterator[None]:
+    """Make SIGINT and SIGTERM append to ``stop`` (in the main thread; elsewhere signals stay
+    as they are), and put the previous handlers back afterwards. The handler only appends to a
+    list: ``threading.Event.set()`` there can deadlock, as the handler may run while the main
+    thread holds the event's (non-reentrant) lock inside ``wait()``."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, lambda _sig, _frame: stop.set()) for sig in _STOP_SIGNALS}
+    previous = {sig: signal.signal(sig, lambda sig, _frame: stop.append(sig)) for sig in _STOP_SIGNALS}
     try:
         yield
     finally:
