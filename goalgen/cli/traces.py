@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -13,6 +15,10 @@ from rich.text import Text
 
 from goalgen.cli.terminal import Terminal, pass_terminal
 from goalgen.traces import (
+    ModelUsage,
+    ReadResult,
+    Span,
+    SpanStats,
     Trace,
     build_traces,
     compute_model_usage,
@@ -32,6 +38,7 @@ from goalgen.traces.render import (
     stats_text,
 )
 from goalgen.traces.safe_text import printable
+from goalgen.traces.span_scan import stream_stats
 
 MAX_CYCLE_WARNINGS = 10
 
@@ -105,11 +112,47 @@ def traces(
     """
     if html_path is not None and (stats or output_format == "json"):
         raise click.UsageError("--html cannot be combined with --stats or --format json")
-    try:
+    chosen = TraceFilter(service, only_errors, since, until, slowest)
+    if stats and chosen == TraceFilter():  # per span figures: one streaming pass, no trees
+        _stream_stats(terminal, logfiles, trace_id, output_format == "json")
+        return
+    with _reading(terminal):
         result = read_spans(logfiles, stdin=sys.stdin.buffer)
+    _warn_skipped(terminal, result)
+    found = build_traces(result.spans)
+    _warn_cycles(terminal, found)
+    if trace_id is not None:
+        found = select_traces(found, trace_id)
+        if not found:
+            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+    if found and chosen != TraceFilter():
+        found = chosen.apply(found)
+        if not found:
+            terminal.abort("no trace matches the filters", 1)
+    if html_path is not None:
+        _write_html(terminal, html_path, found)
+    elif output_format == "json":
+        terminal.write(_json(found, stats, result, show_critical))
+    elif not found:
+        terminal.info("no spans found")
+    elif stats:
+        spans = _spans_of(result, found)
+        _print_stats(terminal, compute_stats(spans), compute_model_usage(spans))
+    else:
+        _print_trees(terminal, found, show_critical)
+
+
+@contextmanager
+def _reading(terminal: Terminal) -> Iterator[None]:
+    """Turn a trace file that cannot be read into one error line (exit 2)."""
+    try:
+        yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
         terminal.abort(printable(f"cannot read trace file {exc.filename}: {reason}"), 2)
+
+
+def _warn_skipped(terminal: Terminal, result: ReadResult) -> None:
     if result.bad_lines:
         first = result.bad_lines[0]
         terminal.warn(
@@ -118,27 +161,28 @@ def traces(
                 f"(first: {first.source}: {first.reason})"
             )
         )
-    found = build_traces(result.spans)
-    _warn_cycles(terminal, found)
-    if trace_id is not None:
-        found = select_traces(found, trace_id)
-        if not found:
-            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
-    chosen = TraceFilter(service, only_errors, since, until, slowest)
-    if found and chosen != TraceFilter():
-        found = chosen.apply(found)
-        if not found:
-            terminal.abort("no trace matches the filters", 1)
-    if html_path is not None:
-        _write_html(terminal, html_path, found)
-    elif output_format == "json":
-        terminal.write(_json(found, stats, result.skipped, show_critical))
-    elif not found:
+
+
+def _stream_stats(
+    terminal: Terminal, logfiles: tuple[str, ...], trace_id: str | None, as_json: bool
+) -> None:
+    """``--stats`` without trace filters: figures per span in one pass (bounded memory)."""
+    with _reading(terminal):
+        streamed = stream_stats(logfiles, sys.stdin.buffer, trace_id)
+    _warn_skipped(terminal, streamed.read)
+    if trace_id is not None and not streamed.spans:
+        terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+    if as_json:
+        payload = {
+            "stats": [s.to_dict() for s in streamed.stats],
+            "models": [u.to_dict() for u in streamed.usage],
+            "skipped_lines": streamed.read.skipped,
+        }
+        terminal.write(json.dumps(payload, indent=2) + "\n")
+    elif not streamed.spans:
         terminal.info("no spans found")
-    elif stats:
-        _print_stats(terminal, found)
     else:
-        _print_trees(terminal, found, show_critical)
+        _print_stats(terminal, streamed.stats, streamed.usage)
 
 
 def _time(value: str | None) -> float | None:
@@ -177,24 +221,28 @@ def _trace_dict(trace: Trace, show_critical: bool) -> dict[str, Any]:
     return data
 
 
-def _json(found: list[Trace], stats: bool, skipped: int, show_critical: bool) -> str:
+def _spans_of(result: ReadResult, found: list[Trace]) -> list[Span]:
+    """The spans of the traces kept, in the order read (as ``stream_stats`` sees them)."""
+    kept = {trace.trace_id for trace in found}
+    return [span for span in result.spans if span.trace_id in kept]
+
+
+def _json(found: list[Trace], stats: bool, result: ReadResult, show_critical: bool) -> str:
     payload: dict[str, Any]
     if stats:
-        spans = [span for trace in found for span in trace.spans]
+        spans = _spans_of(result, found)
         payload = {
             "stats": [s.to_dict() for s in compute_stats(spans)],
             "models": [u.to_dict() for u in compute_model_usage(spans)],
         }
     else:
         payload = {"traces": [_trace_dict(t, show_critical) for t in found]}
-    payload["skipped_lines"] = skipped
+    payload["skipped_lines"] = result.skipped
     return json.dumps(payload, indent=2) + "\n"
 
 
-def _print_stats(terminal: Terminal, found: list[Trace]) -> None:
+def _print_stats(terminal: Terminal, stats: list[SpanStats], usage: list[ModelUsage]) -> None:
     """Span timings, then tokens per model when any span named a model."""
-    spans = [span for trace in found for span in trace.spans]
-    stats, usage = compute_stats(spans), compute_model_usage(spans)
     if terminal.out.is_terminal:
         terminal.out.print(stats_table(stats))
         if usage:
