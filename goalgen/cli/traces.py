@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import click
@@ -39,8 +39,11 @@ from goalgen.traces.render import (
 )
 from goalgen.traces.safe_text import printable
 from goalgen.traces.span_scan import stream_stats
+from goalgen.traces.trace_index import indexed_traces
 
 MAX_CYCLE_WARNINGS = 10
+_INDENT = "    "  # a trace's place in the payload: json.dumps(indent=2) two levels down
+_WRITE_CHUNK = 1 << 20  # characters of streamed JSON gathered before a write
 
 
 @click.command("traces")
@@ -116,6 +119,9 @@ def traces(
     if stats and chosen == TraceFilter():  # per span figures: one streaming pass, no trees
         _stream_stats(terminal, logfiles, trace_id, output_format == "json")
         return
+    if output_format == "json" and not stats and chosen == TraceFilter() and html_path is None:
+        _stream_json(terminal, logfiles, trace_id, show_critical)  # one trace at a time
+        return
     with _reading(terminal):
         result = read_spans(logfiles, stdin=sys.stdin.buffer)
     _warn_skipped(terminal, result)
@@ -185,6 +191,34 @@ def _stream_stats(
         _print_stats(terminal, streamed.stats, streamed.usage)
 
 
+def _stream_json(
+    terminal: Terminal, logfiles: tuple[str, ...], trace_id: str | None, show_critical: bool
+) -> None:
+    """``--format json`` without filters: each trace written as soon as it is built; the text
+    is that of ``_json`` (``json.dumps(payload, indent=2)``), written in pieces."""
+    with ExitStack() as stack:
+        with _reading(terminal):
+            indexed = stack.enter_context(indexed_traces(logfiles, sys.stdin.buffer, trace_id))
+        _warn_skipped(terminal, indexed.read)
+        if trace_id is not None and not indexed.count:
+            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+        cycles = _CycleWarnings(terminal)
+        pieces: list[str] = ['{\n  "traces": [']
+        size = 0
+        for number, trace in enumerate(indexed.traces):
+            cycles.warn(trace)
+            text = json.dumps(_trace_dict(trace, show_critical), indent=2)
+            pieces.append(("\n" if number == 0 else ",\n") + _INDENT + text.replace("\n", "\n" + _INDENT))
+            size += len(text)
+            if size > _WRITE_CHUNK:
+                terminal.write("".join(pieces))
+                pieces, size = [], 0
+        cycles.done()
+        pieces.append("\n  ]" if indexed.count else "]")
+        pieces.append(f',\n  "skipped_lines": {indexed.read.skipped}\n}}\n')
+        terminal.write("".join(pieces))
+
+
 def _time(value: str | None) -> float | None:
     if value is None:
         return None
@@ -206,12 +240,30 @@ def _write_html(terminal: Terminal, path: str, found: list[Trace]) -> None:
     terminal.info(printable(f"wrote {len(found)} trace(s), {spans} span(s) to {path}"))
 
 
+class _CycleWarnings:
+    """One warning per parent cycle, the first ``MAX_CYCLE_WARNINGS``, then how many more."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self.count = 0
+
+    def warn(self, trace: Trace) -> None:
+        for cycle in trace.cycles:
+            self.count += 1
+            if self.count <= MAX_CYCLE_WARNINGS:
+                self.terminal.warn(cycle_text(trace, cycle))
+
+    def done(self) -> None:
+        if self.count > MAX_CYCLE_WARNINGS:
+            more = self.count - MAX_CYCLE_WARNINGS
+            self.terminal.warn(f"{more} more parent cycle(s) not listed")
+
+
 def _warn_cycles(terminal: Terminal, found: list[Trace]) -> None:
-    cycles = [(trace, cycle) for trace in found for cycle in trace.cycles]
-    for trace, cycle in cycles[:MAX_CYCLE_WARNINGS]:
-        terminal.warn(cycle_text(trace, cycle))
-    if len(cycles) > MAX_CYCLE_WARNINGS:
-        terminal.warn(f"{len(cycles) - MAX_CYCLE_WARNINGS} more parent cycle(s) not listed")
+    cycles = _CycleWarnings(terminal)
+    for trace in found:
+        cycles.warn(trace)
+    cycles.done()
 
 
 def _trace_dict(trace: Trace, show_critical: bool) -> dict[str, Any]:

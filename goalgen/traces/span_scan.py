@@ -51,9 +51,10 @@ class ScannedSpan(NamedTuple):
     tokens: tuple[int | None, int | None]
     source: int  # which input (its index in the paths given)
     offset: int  # where its line starts in that input
+    line: int  # its line number there
 
 
-def _fast(value: Any, source: int, offset: int) -> ScannedSpan | None:
+def _fast(value: Any, source: int, offset: int, line: int) -> ScannedSpan | None:
     """The span of a record written as the runtime writes it; ``None`` for anything else."""
     if type(value) is not dict:
         return None
@@ -89,16 +90,18 @@ def _fast(value: Any, source: int, offset: int) -> ScannedSpan | None:
         return None  # maybe an integer beyond 64 bits that orjson read as a float
     return ScannedSpan._make(
         (key[:24], trace_id, name, component, service, start, end, duration, status == "error",
-         model, metadata_tokens(metadata) if model is not None else (None, None), source, offset)
+         model, metadata_tokens(metadata) if model is not None else (None, None), source, offset,
+         line)
     )  # fmt: skip
 
 
-def _scanned(span: Span, source: int, offset: int) -> ScannedSpan:
+def _scanned(span: Span, source: int, offset: int, line: int) -> ScannedSpan:
     model = metadata_model(span.metadata)
     return ScannedSpan(
         bytes.fromhex(span.trace_id + span.span_id), span.trace_id, span.name, span.component,
         span.service, span.start_time, span.end_time, span.duration_ms, span.failed, model,
         metadata_tokens(span.metadata) if model is not None else (None, None), source, offset,
+        line,
     )  # fmt: skip
 
 
@@ -112,29 +115,24 @@ def _scan_stream(
         if len(raw) > MAX_LINE_BYTES and stream.seekable():
             offset = stream.tell()  # iter_lines read the rest of that line and dropped it
         try:
-            span = _fast(decode_fast(raw, number == 1), source, here)
+            span = _fast(decode_fast(raw, number == 1), source, here, number)
         except ValueError:  # LineError is a ValueError: the reference says why
             span = None
         if span is not None:
             yield span
         elif raw.strip():
             for parsed in line_spans(raw, number, label, result):
-                yield _scanned(parsed, source, here)
+                yield _scanned(parsed, source, here, number)
 
 
 def scan_spans(
-    paths: Iterable[str], stdin: BinaryIO | None, result: ReadResult, dedup: bool = True
+    inputs: Iterable[tuple[str, BinaryIO]], result: ReadResult
 ) -> Iterator[ScannedSpan]:
-    """Every span in ``paths`` (``-`` is ``stdin``) in input order; lines that are not spans are
-    counted in ``result``. With ``dedup``, a (trace_id, span_id) read before is dropped and
-    counted in ``result.duplicates``; without it, the caller sees every copy."""
+    """Every span of the (label, binary stream) ``inputs`` in input order, less duplicates
+    (counted in ``result.duplicates``); lines that are not spans are counted in ``result``."""
     seen: set[bytes] = set()
-    for source, (label, stream) in enumerate(open_inputs(paths, stdin)):
-        spans = _scan_stream(stream, label, source, result)
-        if not dedup:
-            yield from spans
-            continue
-        for span in spans:
+    for source, (label, stream) in enumerate(inputs):
+        for span in _scan_stream(stream, label, source, result):
             if span.key in seen:
                 result.duplicates += 1
                 continue
@@ -163,7 +161,7 @@ def stream_stats(
     add = accumulator.add
     prefix = trace_prefix.strip().lower() if trace_prefix is not None else ""
     count = 0
-    for span in scan_spans(paths, stdin, read):
+    for span in scan_spans(open_inputs(paths, stdin), read):
         if prefix and not span.trace_id.startswith(prefix):
             continue
         count += 1
