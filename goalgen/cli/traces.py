@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import click
@@ -13,6 +15,10 @@ from rich.text import Text
 
 from goalgen.cli.terminal import Terminal, pass_terminal
 from goalgen.traces import (
+    ModelUsage,
+    ReadResult,
+    Span,
+    SpanStats,
     Trace,
     build_traces,
     compute_model_usage,
@@ -33,8 +39,12 @@ from goalgen.traces.render import (
     stats_text,
 )
 from goalgen.traces.safe_text import printable
+from goalgen.traces.span_scan import stream_stats
+from goalgen.traces.trace_index import indexed_traces
 
 MAX_CYCLE_WARNINGS = 10
+_INDENT = "    "  # a trace's place in the payload: json.dumps(indent=2) two levels down
+_WRITE_CHUNK = 1 << 20  # characters of streamed JSON gathered before a write
 
 
 @click.command("traces")
@@ -149,11 +159,50 @@ def traces(
         raise click.UsageError(f"{given[0]} needs --follow")
     if html_path is not None and (stats or output_format == "json"):
         raise click.UsageError("--html cannot be combined with --stats or --format json")
-    try:
+    chosen = TraceFilter(service, only_errors, since, until, slowest)
+    if stats and chosen == TraceFilter():  # per span figures: one streaming pass, no trees
+        _stream_stats(terminal, logfiles, trace_id, output_format == "json")
+        return
+    if output_format == "json" and not stats and chosen == TraceFilter() and html_path is None:
+        _stream_json(terminal, logfiles, trace_id, show_critical)  # one trace at a time
+        return
+    with _reading(terminal):
         result = read_spans(logfiles, stdin=sys.stdin.buffer)
+    _warn_skipped(terminal, result)
+    found = build_traces(result.spans)
+    _warn_cycles(terminal, found)
+    if trace_id is not None:
+        found = select_traces(found, trace_id)
+        if not found:
+            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+    if found and chosen != TraceFilter():
+        found = chosen.apply(found)
+        if not found:
+            terminal.abort("no trace matches the filters", 1)
+    if html_path is not None:
+        _write_html(terminal, html_path, found)
+    elif output_format == "json":
+        terminal.write(_json(found, stats, result, show_critical))
+    elif not found:
+        terminal.info("no spans found")
+    elif stats:
+        spans = _spans_of(result, found)
+        _print_stats(terminal, compute_stats(spans), compute_model_usage(spans))
+    else:
+        _print_trees(terminal, found, show_critical)
+
+
+@contextmanager
+def _reading(terminal: Terminal) -> Iterator[None]:
+    """Turn a trace file that cannot be read into one error line (exit 2)."""
+    try:
+        yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
         terminal.abort(printable(f"cannot read trace file {exc.filename}: {reason}"), 2)
+
+
+def _warn_skipped(terminal: Terminal, result: ReadResult) -> None:
     if result.bad_lines:
         first = result.bad_lines[0]
         terminal.warn(
@@ -162,27 +211,56 @@ def traces(
                 f"(first: {first.source}: {first.reason})"
             )
         )
-    found = build_traces(result.spans)
-    _warn_cycles(terminal, found)
-    if trace_id is not None:
-        found = select_traces(found, trace_id)
-        if not found:
-            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
-    chosen = TraceFilter(service, only_errors, since, until, slowest)
-    if found and chosen != TraceFilter():
-        found = chosen.apply(found)
-        if not found:
-            terminal.abort("no trace matches the filters", 1)
-    if html_path is not None:
-        _write_html(terminal, html_path, found)
-    elif output_format == "json":
-        terminal.write(_json(found, stats, result.skipped, show_critical))
-    elif not found:
+
+
+def _stream_stats(
+    terminal: Terminal, logfiles: tuple[str, ...], trace_id: str | None, as_json: bool
+) -> None:
+    """``--stats`` without trace filters: figures per span in one pass (bounded memory)."""
+    with _reading(terminal):
+        streamed = stream_stats(logfiles, sys.stdin.buffer, trace_id)
+    _warn_skipped(terminal, streamed.read)
+    if trace_id is not None and not streamed.spans:
+        terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+    if as_json:
+        payload = {
+            "stats": [s.to_dict() for s in streamed.stats],
+            "models": [u.to_dict() for u in streamed.usage],
+            "skipped_lines": streamed.read.skipped,
+        }
+        terminal.write(json.dumps(payload, indent=2) + "\n")
+    elif not streamed.spans:
         terminal.info("no spans found")
-    elif stats:
-        _print_stats(terminal, found)
     else:
-        _print_trees(terminal, found, show_critical)
+        _print_stats(terminal, streamed.stats, streamed.usage)
+
+
+def _stream_json(
+    terminal: Terminal, logfiles: tuple[str, ...], trace_id: str | None, show_critical: bool
+) -> None:
+    """``--format json`` without filters: each trace written as soon as it is built; the text
+    is that of ``_json`` (``json.dumps(payload, indent=2)``), written in pieces."""
+    with ExitStack() as stack:
+        with _reading(terminal):
+            indexed = stack.enter_context(indexed_traces(logfiles, sys.stdin.buffer, trace_id))
+        _warn_skipped(terminal, indexed.read)
+        if trace_id is not None and not indexed.count:
+            terminal.abort(f"no trace id starts with {trace_id!r}", 1)
+        cycles = _CycleWarnings(terminal)
+        pieces: list[str] = ['{\n  "traces": [']
+        size = 0
+        for number, trace in enumerate(indexed.traces):
+            cycles.warn(trace)
+            text = json.dumps(_trace_dict(trace, show_critical), indent=2)
+            pieces.append(("\n" if number == 0 else ",\n") + _INDENT + text.replace("\n", "\n" + _INDENT))
+            size += len(text)
+            if size > _WRITE_CHUNK:
+                terminal.write("".join(pieces))
+                pieces, size = [], 0
+        cycles.done()
+        pieces.append("\n  ]" if indexed.count else "]")
+        pieces.append(f',\n  "skipped_lines": {indexed.read.skipped}\n}}\n')
+        terminal.write("".join(pieces))
 
 
 def _check_follow(
@@ -217,12 +295,30 @@ def _write_html(terminal: Terminal, path: str, found: list[Trace]) -> None:
     terminal.info(printable(f"wrote {len(found)} trace(s), {spans} span(s) to {path}"))
 
 
+class _CycleWarnings:
+    """One warning per parent cycle, the first ``MAX_CYCLE_WARNINGS``, then how many more."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self.count = 0
+
+    def warn(self, trace: Trace) -> None:
+        for cycle in trace.cycles:
+            self.count += 1
+            if self.count <= MAX_CYCLE_WARNINGS:
+                self.terminal.warn(cycle_text(trace, cycle))
+
+    def done(self) -> None:
+        if self.count > MAX_CYCLE_WARNINGS:
+            more = self.count - MAX_CYCLE_WARNINGS
+            self.terminal.warn(f"{more} more parent cycle(s) not listed")
+
+
 def _warn_cycles(terminal: Terminal, found: list[Trace]) -> None:
-    cycles = [(trace, cycle) for trace in found for cycle in trace.cycles]
-    for trace, cycle in cycles[:MAX_CYCLE_WARNINGS]:
-        terminal.warn(cycle_text(trace, cycle))
-    if len(cycles) > MAX_CYCLE_WARNINGS:
-        terminal.warn(f"{len(cycles) - MAX_CYCLE_WARNINGS} more parent cycle(s) not listed")
+    cycles = _CycleWarnings(terminal)
+    for trace in found:
+        cycles.warn(trace)
+    cycles.done()
 
 
 def _trace_dict(trace: Trace, show_critical: bool) -> dict[str, Any]:
@@ -232,24 +328,28 @@ def _trace_dict(trace: Trace, show_critical: bool) -> dict[str, Any]:
     return data
 
 
-def _json(found: list[Trace], stats: bool, skipped: int, show_critical: bool) -> str:
+def _spans_of(result: ReadResult, found: list[Trace]) -> list[Span]:
+    """The spans of the traces kept, in the order read (as ``stream_stats`` sees them)."""
+    kept = {trace.trace_id for trace in found}
+    return [span for span in result.spans if span.trace_id in kept]
+
+
+def _json(found: list[Trace], stats: bool, result: ReadResult, show_critical: bool) -> str:
     payload: dict[str, Any]
     if stats:
-        spans = [span for trace in found for span in trace.spans]
+        spans = _spans_of(result, found)
         payload = {
             "stats": [s.to_dict() for s in compute_stats(spans)],
             "models": [u.to_dict() for u in compute_model_usage(spans)],
         }
     else:
         payload = {"traces": [_trace_dict(t, show_critical) for t in found]}
-    payload["skipped_lines"] = skipped
+    payload["skipped_lines"] = result.skipped
     return json.dumps(payload, indent=2) + "\n"
 
 
-def _print_stats(terminal: Terminal, found: list[Trace]) -> None:
+def _print_stats(terminal: Terminal, stats: list[SpanStats], usage: list[ModelUsage]) -> None:
     """Span timings, then tokens per model when any span named a model."""
-    spans = [span for trace in found for span in trace.spans]
-    stats, usage = compute_stats(spans), compute_model_usage(spans)
     if terminal.out.is_terminal:
         terminal.out.print(stats_table(stats))
         if usage:

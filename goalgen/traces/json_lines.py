@@ -5,14 +5,26 @@ line is trusted: a line is read at most ``MAX_LINE_BYTES`` at a time (a longer o
 not held), must be UTF-8, must be strict JSON (no ``NaN``/``Infinity``, no number that does not
 fit a float) and nest no deeper than ``MAX_NESTING``. What the tracer writes is far inside
 those limits. Every failure is a ``LineError`` whose text is the one-line reason.
+
+``decode_line`` is the reference (the standard library's parser). ``decode_fast`` gives the same
+answer about four times faster with orjson when it is installed: orjson takes the line first,
+and whatever it refuses (including everything stdlib accepts and it does not: a byte order mark,
+a lone surrogate escape, other Unicode spaces around the value) goes to ``decode_line``, so the
+lines accepted and the reasons given are the same. One difference is left to callers: orjson
+reads an integer beyond 64 bits as a float.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib path still works
+    orjson = None
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
 MAX_NESTING = 32  # a span is an object holding metadata: a few levels in practice
@@ -91,3 +103,25 @@ def decode_line(raw: bytes, first: bool = False) -> Any:
     if isinstance(value, (dict, list)) and _too_deep(value):
         raise LineError("JSON nested too deeply")
     return value
+
+
+def _orjson_decoder() -> Callable[[bytes, bool], Any]:
+    loads, refused = orjson.loads, orjson.JSONDecodeError
+
+    def decode_fast(raw: bytes, first: bool = False) -> Any:
+        """As ``decode_line`` (see the module docstring for the one difference)."""
+        if len(raw) > MAX_LINE_BYTES:  # maybe too long: the reference decides and says why
+            return decode_line(raw, first)
+        try:
+            value = loads(raw)
+        except refused:
+            return decode_line(raw, first)
+        # Each level opens with a bracket, so a line with few brackets needs no walk.
+        if raw.count(b"{") + raw.count(b"[") > MAX_NESTING and _too_deep(value):
+            raise LineError("JSON nested too deeply")
+        return value
+
+    return decode_fast
+
+
+decode_fast = decode_line if orjson is None else _orjson_decoder()

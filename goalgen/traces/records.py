@@ -11,7 +11,7 @@ time, so memory grows with the spans kept, not the size of the input.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -155,27 +155,33 @@ def parse_span(data: object, source: str = "") -> Span:
     )
 
 
+def line_spans(raw: bytes, number: int, label: str, result: ReadResult) -> list[Span]:
+    """The spans on line ``number`` of input ``label`` (one of our records, or all of an OTLP
+    request's); each part that is not a span is counted in ``result`` with its reason."""
+    source = f"{label}:{number}"
+    try:
+        value = decode_line(raw, first=number == 1)
+        records, problems = otlp_records(value) if is_otlp(value) else ([value], [])
+    except ValueError as exc:  # LineError is a ValueError
+        result.skip(source, str(exc))
+        return []
+    for problem in problems:
+        result.skip(source, problem)
+    spans = []
+    for record in records:
+        try:
+            spans.append(parse_span(record, source))
+        except ValueError as exc:
+            result.skip(source, str(exc))
+    return spans
+
+
 def _read_stream(stream: BinaryIO, label: str, result: ReadResult, seen: set) -> None:
     """Add the spans in ``stream`` to ``result``; ``seen`` holds (trace_id, span_id) read so far."""
     for number, raw in enumerate(iter_lines(stream), start=1):
         if not raw.strip():
             continue
-        source = f"{label}:{number}"
-        try:
-            value = decode_line(raw, first=number == 1)
-            records, problems = otlp_records(value) if is_otlp(value) else ([value], [])
-        except ValueError as exc:  # LineError is a ValueError
-            result.skip(source, str(exc))
-            continue
-        for problem in problems:
-            result.skip(source, problem)
-        spans = []
-        for record in records:
-            try:
-                spans.append(parse_span(record, source))
-            except ValueError as exc:
-                result.skip(source, str(exc))
-        for span in spans:
+        for span in line_spans(raw, number, label, result):
             key = (span.trace_id, span.span_id)
             if key in seen:
                 result.duplicates += 1
@@ -184,15 +190,23 @@ def _read_stream(stream: BinaryIO, label: str, result: ReadResult, seen: set) ->
             result.spans.append(span)
 
 
+def open_inputs(paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[tuple[str, BinaryIO]]:
+    """(label, binary stream) for each path in turn, ``-`` being ``stdin``; each file is closed
+    when the next is asked for. ``OSError`` on a file that cannot be read (missing, a directory)
+    propagates so the caller can name it."""
+    for path in paths:
+        if path == "-" and stdin is not None:
+            yield "<stdin>", stdin
+            continue
+        with open(path, "rb") as handle:
+            yield path, handle
+
+
 def read_spans(paths: Iterable[str], stdin: BinaryIO | None = None) -> ReadResult:
     """Read and merge spans from every path (``-`` is the binary stream ``stdin``); ``OSError``
     on a file that cannot be read (missing, a directory) propagates so the caller can name it."""
     result = ReadResult()
     seen: set[tuple[str, str]] = set()
-    for path in paths:
-        if path == "-" and stdin is not None:
-            _read_stream(stdin, "<stdin>", result, seen)
-            continue
-        with open(path, "rb") as handle:
-            _read_stream(handle, path, result, seen)
+    for label, stream in open_inputs(paths, stdin):
+        _read_stream(stream, label, result, seen)
     return result
