@@ -27,9 +27,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from goalgen.traces.json_lines import decode_line
-from goalgen.traces.otlp_json import is_otlp, otlp_records
-from goalgen.traces.records import Span, parse_span
+from goalgen.traces.records import Span, parse_line
 from goalgen.traces.tail import FollowedFile, Line
 from goalgen.traces.tree import Trace, build_traces
 
@@ -58,18 +56,7 @@ def line_spans(line: Line) -> tuple[list[Span], list[str]]:
     """The spans on one line, and the reasons for what on it could not be read."""
     if not line.raw.strip():
         return [], []
-    try:
-        value = decode_line(line.raw, first=line.first)
-        records, problems = otlp_records(value) if is_otlp(value) else ([value], [])
-    except ValueError as exc:  # LineError is a ValueError
-        return [], [str(exc)]
-    spans = []
-    for record in records:
-        try:
-            spans.append(parse_span(record, line.source))
-        except ValueError as exc:
-            problems.append(str(exc))
-    return spans, problems
+    return parse_line(line.raw, line.first, line.source)
 
 
 @dataclass

@@ -155,24 +155,30 @@ def parse_span(data: object, source: str = "") -> Span:
     )
 
 
-def line_spans(raw: bytes, number: int, label: str, result: ReadResult) -> list[Span]:
-    """The spans on line ``number`` of input ``label`` (one of our records, or all of an OTLP
-    request's); each part that is not a span is counted in ``result`` with its reason."""
-    source = f"{label}:{number}"
+def parse_line(raw: bytes, first: bool, source: str) -> tuple[list[Span], list[str]]:
+    """The spans on one line (one of our records, or all of an OTLP request's), and the reason
+    for each part of it that is not a span; ``first``: the file's first line (may have a BOM)."""
     try:
-        value = decode_line(raw, first=number == 1)
+        value = decode_line(raw, first=first)
         records, problems = otlp_records(value) if is_otlp(value) else ([value], [])
     except ValueError as exc:  # LineError is a ValueError
-        result.skip(source, str(exc))
-        return []
-    for problem in problems:
-        result.skip(source, problem)
+        return [], [str(exc)]
     spans = []
     for record in records:
         try:
             spans.append(parse_span(record, source))
         except ValueError as exc:
-            result.skip(source, str(exc))
+            problems.append(str(exc))
+    return spans, problems
+
+
+def line_spans(raw: bytes, number: int, label: str, result: ReadResult) -> list[Span]:
+    """The spans on line ``number`` of input ``label``; what is not a span is counted in
+    ``result`` with its reason."""
+    source = f"{label}:{number}"
+    spans, problems = parse_line(raw, number == 1, source)
+    for problem in problems:
+        result.skip(source, problem)
     return spans
 
 
