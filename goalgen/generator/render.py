@@ -1,6 +1,6 @@
 """Render the project templates for a goal spec into an in-memory list of files.
 
-`templates/project/` mirrors the generated layout: `<path>.j2` renders to `<path>`,
+`goalgen/templates/project/` mirrors the generated layout: `<path>.j2` renders to `<path>`,
 `dot.<name>.j2` to `.<name>`, and `__agent__.py.j2` once per agent (supervisor included) as
 `<agent ident>.py`. Templates under `_partials/` are pieces other templates include; a
 template that renders to nothing but whitespace does not apply to the spec and is skipped.
@@ -48,8 +48,8 @@ class RenderedFile:
 
 
 def template_root() -> Path:
-    """The folder holding the project templates (shipped as package data of `templates`)."""
-    return Path(str(resources.files("templates"))) / "project"
+    """The folder holding the project templates (shipped as package data of `goalgen.templates`)."""
+    return Path(str(resources.files("goalgen.templates"))) / "project"
 
 
 def _environment(root: Path) -> jinja2.Environment:

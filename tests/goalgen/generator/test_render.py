@@ -15,8 +15,8 @@ from goalgen.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "examples" / "travel_planning.json"
-VARIED = ROOT / "tests" / "templates" / "varied_spec.json"
-MINIMAL = ROOT / "tests" / "templates" / "minimal_spec.json"  # the public GoalGen's smallest
+VARIED = ROOT / "tests" / "goalgen" / "templates" / "varied_spec.json"
+MINIMAL = ROOT / "tests" / "goalgen" / "templates" / "minimal_spec.json"  # the public GoalGen's smallest
 RUFF = Path(sys.executable).with_name("ruff")
 
 EXPECTED_SAMPLE_FILES = {
