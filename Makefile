@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Two distributions, one pip call: the runtime (runtime/pyproject.toml, package frmk) and the tool
+# with its dev extra; pip takes goalgen-runtime from the local editable. Re-run when either changes.
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e ./runtime -e '.[dev]'
 	touch $(STAMP)
 
 test: install
@@ -55,4 +57,4 @@ phoenix-check: install $(PHOENIX)
 	PHOENIX=$(PHOENIX) $(BIN)/python scripts/phoenix_check.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info runtime/build .pytest_cache
