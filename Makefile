@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench bench-instrument lint demo loadcheck realworld phoenix phoenix-check clean
+.PHONY: install test bench bench-instrument lint demo loadcheck freshcheck realworld phoenix phoenix-check clean
 
 install: $(STAMP)
 
@@ -38,6 +38,11 @@ demo: install
 # trace checked complete (about a minute).
 loadcheck: install
 	$(BIN)/python scripts/loadcheck.py
+
+# Run by hand, not by `make test` (downloads): a freshly generated project, installed with the
+# printed command in a new venv outside the repository, passes its own tests.
+freshcheck: install
+	$(BIN)/python scripts/freshcheck.py
 
 realworld: install
 	bash scripts/realworld_langgraph.sh

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from goalgen.generator import RenderedFile, render_project, write_project
+from goalgen.generator.runtime_wheel import runtime_metadata
 from goalgen.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -36,6 +37,7 @@ EXPECTED_SAMPLE_FILES = {
     "tests/conftest.py", "tests/test_workflow.py", "tests/test_orchestrator.py",
     "tests/test_turns.py",
     "tests/test_bot.py", "tests/test_server.py", "tests/test_tools.py",
+    f"vendor/{runtime_metadata().filename}",
 }
 
 

@@ -69,8 +69,8 @@ def test_the_bot_is_built_on_the_agents_sdk_and_not_botbuilder(project: Path) ->
     assert "AgentApplication[TurnState](" in sources["teams_app/bot.py"]
     assert "MsalConnectionManager(" in sources["teams_app/server.py"]
     requirements = (project / "requirements.txt").read_text(encoding="utf-8")
-    assert "goalgen[agents,api,graph]" in requirements
-    assert "goalgen[bot" not in requirements
+    assert "microsoft-agents-hosting-aiohttp>=1.9" in requirements.splitlines()
+    assert "botbuilder" not in requirements
 
 
 def test_local_mode_refuses_to_listen_off_loopback(project: Path) -> None:
