@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench bench-instrument lint demo loadcheck realworld phoenix phoenix-check clean
+.PHONY: install test bench bench-instrument lint demo loadcheck freshcheck realworld phoenix phoenix-check clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Two distributions, one pip call: the runtime (runtime/pyproject.toml, package frmk) and the tool
+# with its dev extra; pip takes goalgen-runtime from the local editable. Re-run when either changes.
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e ./runtime -e '.[dev]'
 	touch $(STAMP)
 
 test: install
@@ -37,6 +39,11 @@ demo: install
 loadcheck: install
 	$(BIN)/python scripts/loadcheck.py
 
+# Run by hand, not by `make test` (downloads): a freshly generated project, installed with the
+# printed command in a new venv outside the repository, passes its own tests.
+freshcheck: install
+	$(BIN)/python scripts/freshcheck.py
+
 realworld: install
 	bash scripts/realworld_langgraph.sh
 
@@ -55,4 +62,4 @@ phoenix-check: install $(PHOENIX)
 	PHOENIX=$(PHOENIX) $(BIN)/python scripts/phoenix_check.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info runtime/build .pytest_cache

@@ -1,4 +1,4 @@
-"""Cost of ``codemods.rewrite`` on a 1000-line module, against one LibCST parse of the same file.
+"""Cost of ``goalgen.codemods.rewrite`` on a 1000-line module, against one LibCST parse of the same file.
 
 The codemods decide on an ``ast`` scan and let LibCST parse only the top-level statements they
 change, so instrumenting a file should cost less than parsing it once with LibCST; re-running on
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from codemods import build_index, rewrite
+from goalgen.codemods import build_index, rewrite
 
 REPEATS = 7
 

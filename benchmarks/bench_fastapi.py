@@ -3,7 +3,7 @@
 One trivial app, ``GET /items/{item_id}`` returning a small dict, in three copies:
 
 (a) plain;
-(b) the same source rewritten by our codemods (``codemods.rewrite``: a ``@trace_span`` under the
+(b) the same source rewritten by our codemods (``goalgen.codemods.rewrite``: a ``@trace_span`` under the
     route decorator and ``app.add_middleware(TraceContextMiddleware)``), spans written as JSON
     lines to a temp file (``TRACING_OUTPUT=<file>``): two per request, the middleware's server
     span and the route span under it;
@@ -84,7 +84,7 @@ def load_module(name: str, source: str, directory: Path) -> Any:
 
 def instrumented_source() -> str:
     """The app source as ``goalgen instrument`` rewrites it."""
-    import codemods
+    from goalgen import codemods
 
     index = codemods.build_index({"bench_app": APP_SOURCE})
     result = codemods.rewrite(APP_SOURCE, module="bench_app", index=index)

@@ -5,7 +5,7 @@ first message of a conversation claims its row with ``INSERT ... ON CONFLICT DO 
 concurrent first messages — from any replica — read back the one thread id that won, and
 exactly one of them sees ``is_new=True``. The tables are created on first use under a
 transaction advisory lock: concurrent ``CREATE TABLE IF NOT EXISTS`` can otherwise fail on a
-duplicate ``pg_type`` row. Needs ``goalgen[postgres]`` (psycopg, psycopg-pool).
+duplicate ``pg_type`` row. Needs ``goalgen-runtime[postgres]`` (psycopg, psycopg-pool).
 """
 
 from __future__ import annotations

@@ -31,7 +31,13 @@ from goalgen.cli.terminal import Terminal, pass_terminal
 @pass_terminal
 def generate(terminal: Terminal, spec_path: Path, out: Path, force: bool, dry_run: bool) -> None:
     """Generate a Teams bot + FastAPI orchestrator + LangGraph workflow project from SPEC."""
-    from goalgen.generator import OutputError, check_output, render_project, write_project
+    from goalgen.generator import (
+        OutputError,
+        RuntimeMetadataError,
+        check_output,
+        render_project,
+        write_project,
+    )
     from goalgen.spec import SpecError, load_spec
 
     try:
@@ -46,7 +52,10 @@ def generate(terminal: Terminal, spec_path: Path, out: Path, force: bool, dry_ru
     for issue in loaded.warnings:
         terminal.warn(str(issue))
     spec = loaded.spec
-    files = render_project(spec)
+    try:
+        files = render_project(spec)
+    except RuntimeMetadataError as exc:
+        terminal.abort(str(exc))
     try:
         replacing = check_output(out, force)
     except OutputError as exc:

@@ -3,7 +3,7 @@
 The top-level ``[tool.goalgen.instrument]`` table (the one for the common parent of the paths)
 is read as soon as the paths are known and becomes click's ``default_map``, so flags and table
 values are checked by the same click types and flags win. Files under a nested project with its
-own table get that table's per-file settings (``instrument.config``) unless a flag set them.
+own table get that table's per-file settings (``goalgen.instrument.config``) unless a flag set them.
 The engine runs and the report is printed: diffs and machine formats on stdout, the summary and
 problems on stderr. The exit status is the report's: 0, 1 (``--check`` found work), 2 (usage),
 123 (a file could not be processed).
@@ -21,13 +21,13 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from codemods import KINDS, STYLES
 from goalgen.cli.terminal import Terminal, pass_terminal
-from instrument.config import KEYS, ProjectSettings, parse_kinds
-from instrument.engine import run
-from instrument.files import OptionsFor, split_globs
-from instrument.options import Mode, OptionError, Options
-from instrument.report import Report, is_noted
+from goalgen.codemods import KINDS, STYLES
+from goalgen.instrument.config import KEYS, ProjectSettings, parse_kinds
+from goalgen.instrument.engine import run
+from goalgen.instrument.files import OptionsFor, split_globs
+from goalgen.instrument.options import Mode, OptionError, Options
+from goalgen.instrument.report import Report, is_noted
 
 _SETTINGS = "goalgen.instrument.settings"  # ctx.meta key for the run's ProjectSettings
 

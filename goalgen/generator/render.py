@@ -1,10 +1,11 @@
 """Render the project templates for a goal spec into an in-memory list of files.
 
-`templates/project/` mirrors the generated layout: `<path>.j2` renders to `<path>`,
+`goalgen/templates/project/` mirrors the generated layout: `<path>.j2` renders to `<path>`,
 `dot.<name>.j2` to `.<name>`, and `__agent__.py.j2` once per agent (supervisor included) as
 `<agent ident>.py`. Templates under `_partials/` are pieces other templates include; a
 template that renders to nothing but whitespace does not apply to the spec and is skipped.
 The spec's `domain_module` (read by the loader) is copied as it is to `workflow/domain`.
+The runtime wheel the project installs from (`vendor/`, see `runtime_wheel`) is one more file.
 Nothing touches the disk here, so a dry run and a real run see exactly the same files.
 """
 
@@ -20,6 +21,7 @@ import jinja2
 
 from goalgen import __version__
 from goalgen.generator.literals import py_docstring_text, py_literal, py_text
+from goalgen.generator.runtime_wheel import build_runtime_wheel, runtime_metadata
 from goalgen.spec.model import AgentSpec, DomainModule, GoalSpec
 
 # Where the generated agents find a domain module's offline answers (spec `domain_module`).
@@ -46,8 +48,8 @@ class RenderedFile:
 
 
 def template_root() -> Path:
-    """The folder holding the project templates (shipped as package data of `templates`)."""
-    return Path(str(resources.files("templates"))) / "project"
+    """The folder holding the project templates (shipped as package data of `goalgen.templates`)."""
+    return Path(str(resources.files("goalgen.templates"))) / "project"
 
 
 def _environment(root: Path) -> jinja2.Environment:
@@ -86,9 +88,13 @@ def render_project(spec: GoalSpec, root: Path | None = None) -> list[RenderedFil
     """Render every template for ``spec``; returns files sorted by path."""
     root = root or template_root()
     env = _environment(root)
+    runtime = runtime_metadata()
+    wheel_name, wheel = build_runtime_wheel(meta=runtime)
     base = {
         "spec": spec,
         "goalgen_version": __version__,
+        "runtime": runtime,
+        "runtime_wheel": f"vendor/{wheel_name}",
         "agent_config": lambda agent: agent_config(agent, spec.domain),
         "context_fields": {field.ident: field.description for field in spec.context_fields},
         "tool_env_vars": sorted({var for tool in spec.tools for var in tool.env_vars}),
@@ -113,6 +119,7 @@ def render_project(spec: GoalSpec, root: Path | None = None) -> list[RenderedFil
         rendered.append(_file(path, text))
     document = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
     rendered.append(_file(PurePosixPath("goal_spec.json"), document))
+    rendered.append(RenderedFile(PurePosixPath("vendor", wheel_name), wheel))
     files = [item for item in rendered if item is not None]
     return sorted(files, key=lambda f: f.path.as_posix())
 

@@ -52,7 +52,7 @@ class OtlpSink(Sink):
             from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, TraceFlags
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise RuntimeError(
-                "TRACING_OUTPUT=otlp needs the OpenTelemetry SDK: pip install 'goalgen[otel]'"
+                "TRACING_OUTPUT=otlp needs the OpenTelemetry SDK: pip install 'goalgen-runtime[otel]'"
             ) from exc
         if exporter is None:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "instrument"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "instrument"))
 from sample_project import EXPECTED_FUNCTIONS, snapshot, write_project  # noqa: E402
 
 from goalgen.cli import cli  # noqa: E402

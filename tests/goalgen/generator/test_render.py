@@ -11,12 +11,13 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from goalgen.generator import RenderedFile, render_project, write_project
+from goalgen.generator.runtime_wheel import runtime_metadata
 from goalgen.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "examples" / "travel_planning.json"
-VARIED = ROOT / "tests" / "templates" / "varied_spec.json"
-MINIMAL = ROOT / "tests" / "templates" / "minimal_spec.json"  # the public GoalGen's smallest
+VARIED = ROOT / "tests" / "goalgen" / "templates" / "varied_spec.json"
+MINIMAL = ROOT / "tests" / "goalgen" / "templates" / "minimal_spec.json"  # the public GoalGen's smallest
 HELPDESK = ROOT / "examples" / "it_helpdesk.json"  # no domain module: the generic path
 RUFF = Path(sys.executable).with_name("ruff")
 
@@ -38,6 +39,7 @@ EXPECTED_SAMPLE_FILES = {
     "tests/conftest.py", "tests/test_workflow.py", "tests/test_orchestrator.py",
     "tests/test_turns.py",
     "tests/test_bot.py", "tests/test_server.py", "tests/test_tools.py",
+    f"vendor/{runtime_metadata().filename}",
 }
 
 

@@ -1,6 +1,6 @@
 """``bot.*`` spans name what they handled, found in the traced call's arguments (duck-typed).
 
-The real SDKs are driven in tests/codemods/test_behaviour_*; here plain objects with the same
+The real SDKs are driven in tests/goalgen/codemods/test_behaviour_*; here plain objects with the same
 shape show the rules: which spans look, what they record, and that nothing breaks them.
 """
 

@@ -17,7 +17,7 @@ from frmk.utils.tracing.genai import trace_tool
 
 @dataclass
 class ToolResult:
-    """The generated projects' tool result (templates/project/workflow/tools.py.j2)."""
+    """The generated projects' tool result (goalgen/templates/project/workflow/tools.py.j2)."""
 
     tool: str
     ok: bool
