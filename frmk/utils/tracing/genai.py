@@ -84,6 +84,17 @@ def trace_llm(fn: F) -> F:
         name, attributes = describe(owner, kwargs)
         return TraceSpan(name, kind="client", **attributes)
 
+    return _traced(fn, start, _finish)
+
+
+def _traced(
+    fn: Callable[..., Any],
+    start: Callable[[dict[str, Any]], TraceSpan],
+    finish: Callable[[TraceSpan, Any], Any],
+) -> Any:
+    """``fn`` wrapped (sync or async, as ``fn`` is): ``start(kwargs)`` opens the span, current
+    while ``fn`` runs; ``finish(span, result)`` ends it and gives what the call returns; an
+    exception fails and ends it, then propagates."""
     if inspect.iscoroutinefunction(inspect.unwrap(fn)):
 
         async def call_async(*args: Any, **kwargs: Any) -> Any:
@@ -96,7 +107,7 @@ def trace_llm(fn: F) -> F:
                 raise
             finally:
                 _current.reset(token)
-            return _finish(span, result)
+            return finish(span, result)
 
         wrapper: Callable[..., Any] = call_async
     else:
@@ -111,10 +122,10 @@ def trace_llm(fn: F) -> F:
                 raise
             finally:
                 _current.reset(token)
-            return _finish(span, result)
+            return finish(span, result)
 
         wrapper = call
-    return functools.update_wrapper(wrapper, fn)  # type: ignore[return-value]
+    return functools.update_wrapper(wrapper, fn)
 
 
 def _request(owner: Any, kwargs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -167,49 +178,18 @@ def trace_tool(name: str) -> Callable[[F], F]:
             return fn
         span_name = f"execute_tool {name}"
 
-        def start() -> TraceSpan:
+        def start(kwargs: dict[str, Any]) -> TraceSpan:
             return TraceSpan(span_name, component="tool", **{
                 "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": name,
             })  # fmt: skip
 
-        if inspect.iscoroutinefunction(inspect.unwrap(fn)):
-
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                span = start()
-                token = _current.set(span)
-                try:
-                    result = await fn(*args, **kwargs)
-                except BaseException as exc:
-                    _fail(span, exc)
-                    raise
-                finally:
-                    _current.reset(token)
-                _tool_outcome(span, result)
-                return result
-
-            wrapper: Callable[..., Any] = run_async
-        else:
-
-            def run(*args: Any, **kwargs: Any) -> Any:
-                span = start()
-                token = _current.set(span)
-                try:
-                    result = fn(*args, **kwargs)
-                except BaseException as exc:
-                    _fail(span, exc)
-                    raise
-                finally:
-                    _current.reset(token)
-                _tool_outcome(span, result)
-                return result
-
-            wrapper = run
-        return functools.update_wrapper(wrapper, fn)  # type: ignore[return-value]
+        return _traced(fn, start, _tool_outcome)  # type: ignore[no-any-return]
 
     return decorate
 
 
-def _tool_outcome(span: TraceSpan, result: Any) -> None:
+def _tool_outcome(span: TraceSpan, result: Any) -> Any:
+    """End a tool's span, failed when ``result`` says the tool failed; returns ``result``."""
     call_id = getattr(result, "tool_call_id", None)
     if isinstance(call_id, str) and call_id:
         span.metadata["gen_ai.tool.call.id"] = call_id
@@ -227,3 +207,4 @@ def _tool_outcome(span: TraceSpan, result: Any) -> None:
         }
         span.metadata["error.type"] = "ToolError"
     span.end()
+    return result
