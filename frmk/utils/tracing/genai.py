@@ -34,7 +34,7 @@ from frmk.utils.tracing.genai_attributes import (
     result_fields,
 )
 from frmk.utils.tracing.redact import redact_text
-from frmk.utils.tracing.span import TraceSpan
+from frmk.utils.tracing.span import TraceSpan, note_exception
 
 __all__ = ["note_llm_response", "trace_llm", "trace_tool"]
 
@@ -158,8 +158,7 @@ def _finish(span: TraceSpan, result: Any) -> Any:
 
 
 def _fail(span: TraceSpan, exc: BaseException) -> None:
-    span.record_exception(exc)
-    span.metadata["error.type"] = type(exc).__name__
+    note_exception(span, exc)
     span.end()
 
 

@@ -71,12 +71,6 @@ def note_status(span: TraceSpan, status_code: int) -> None:
         span.metadata["error.type"] = code
 
 
-def note_exception(span: TraceSpan, exc: BaseException) -> None:
-    """Record a transport error (refused, timed out, reset): ``error.type`` = its class name."""
-    span.record_exception(exc)
-    span.metadata["error.type"] = type(exc).__name__
-
-
 def trace_client(cls: type) -> Callable[..., Any]:
     """A factory that builds ``cls`` (``httpx.Client``, ``httpx.AsyncClient`` or a subclass).
 

@@ -15,12 +15,12 @@ import aiohttp
 
 from frmk.utils.tracing.http import (
     describe_request,
-    note_exception,
     note_status,
     start_client_span,
     traceparent_of,
 )
 from frmk.utils.tracing.propagation import HEADER
+from frmk.utils.tracing.span import note_exception
 
 
 def trace_config() -> aiohttp.TraceConfig:

@@ -16,13 +16,12 @@ import httpx
 
 from frmk.utils.tracing.http import (
     describe_request,
-    note_exception,
     note_status,
     start_client_span,
     traceparent_of,
 )
 from frmk.utils.tracing.propagation import HEADER
-from frmk.utils.tracing.span import TraceSpan
+from frmk.utils.tracing.span import TraceSpan, note_exception
 
 
 def check_client_class(cls: Any) -> None:

@@ -28,7 +28,7 @@ from frmk.utils.tracing.genai_attributes import (
     result_fields,
     usage_fields,
 )
-from frmk.utils.tracing.span import TraceSpan
+from frmk.utils.tracing.span import TraceSpan, note_exception
 
 __all__ = ["GenAICallbackHandler", "langchain_callbacks"]
 
@@ -98,8 +98,7 @@ class GenAICallbackHandler(BaseCallbackHandler):
         if run is None:
             return
         span = run[0]
-        span.record_exception(error)
-        span.metadata["error.type"] = type(error).__name__
+        note_exception(span, error)
         span.end()
 
 

@@ -29,7 +29,7 @@ from frmk.utils.tracing.genai_attributes import (
     result_fields,
     usage_fields,
 )
-from frmk.utils.tracing.span import TraceSpan
+from frmk.utils.tracing.span import TraceSpan, note_exception
 
 _AZURE_CLIENTS = frozenset({"AzureOpenAI", "AsyncAzureOpenAI", "BaseAzureClient"})
 _STREAMS = frozenset({"Stream", "AsyncStream"})
@@ -135,8 +135,7 @@ class _StreamRecorder:
             self.fields.setdefault("finish_reasons", [self.reasons[i] for i in sorted(self.reasons)])
         note_response(self.span, self.fields)
         if exc is not None:
-            self.span.record_exception(exc)
-            self.span.metadata["error.type"] = type(exc).__name__
+            note_exception(self.span, exc)
         self.span.end()
 
 

@@ -211,6 +211,13 @@ class TraceSpan:
         return f"<TraceSpan {self.name!r} trace={self.trace_id} span={self.span_id}>"
 
 
+def note_exception(span: TraceSpan, exc: BaseException) -> None:
+    """Fail ``span`` with ``exc`` and set OpenTelemetry's ``error.type`` to its class name, as
+    client and GenAI spans carry it (refused connection, provider error, failed model run)."""
+    span.record_exception(exc)
+    span.metadata["error.type"] = type(exc).__name__
+
+
 def trace_span(name: str | Callable[..., Any] | None = None, **metadata: Any) -> Any:
     """Decorate a sync, async, generator or async-generator function so each call is a span.
 
